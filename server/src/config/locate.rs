@@ -1,0 +1,271 @@
+//! Maps between key paths (`routing.rules[1].sector`) and places in the TOML text.
+//!
+//! serde only tells us *what* is wrong; an admin needs *where*. `toml` gives a byte span for
+//! syntax/type errors, and semantic checks give a key path. Both are resolved here against a
+//! `toml_edit::Document` parsed from the same text, which keeps the span of every key and value.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use toml_edit::{Document, Item, Table, Value};
+
+/// One step of a key path: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A key inside a table.
+    Key(String),
+    /// A position inside an array or array of tables.
+    Index(usize),
+}
+
+/// Formats a path the way problems show it: `routing.rules[1].sector`.
+///
+/// Keys that are not TOML bare keys are quoted, so an unknown key such as `"a.b"` stays
+/// unambiguous.
+pub fn format_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                let bare = !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if bare {
+                    out.push_str(key);
+                } else {
+                    let _ = write!(out, "{key:?}");
+                }
+            }
+            Segment::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+    out
+}
+
+/// Parses a path produced by [`format_path`] for keys made of bare-key characters (all of the
+/// config's own keys are). Unparseable pieces are kept as keys so lookup degrades to a prefix.
+pub fn parse_path(text: &str) -> Vec<Segment> {
+    let mut path = Vec::new();
+    for piece in text.split('.') {
+        let (name, mut rest) = match piece.find('[') {
+            Some(i) => piece.split_at(i),
+            None => (piece, ""),
+        };
+        if !name.is_empty() {
+            path.push(Segment::Key(name.to_string()));
+        }
+        while let Some(stripped) = rest.strip_prefix('[') {
+            let Some((index, after)) = stripped.split_once(']') else {
+                break;
+            };
+            match index.parse() {
+                Ok(i) => path.push(Segment::Index(i)),
+                Err(_) => path.push(Segment::Key(index.to_string())),
+            }
+            rest = after;
+        }
+    }
+    path
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    // Back off to a char boundary so slicing cannot panic on a span inside a multi-byte char.
+    let offset = (0..=offset)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Every key and value of a document with its path and span.
+pub struct SpanIndex {
+    /// In document order; for each key the key's own span comes before its value's span, so the
+    /// first entry for a path points at the line where the key is written.
+    entries: Vec<(Vec<Segment>, Range<usize>)>,
+}
+
+impl SpanIndex {
+    /// Indexes `text`; `None` if it is not valid TOML (then only the `toml` error span is known).
+    pub fn new(text: &str) -> Option<Self> {
+        let document = Document::parse(text).ok()?;
+        let mut index = SpanIndex {
+            entries: Vec::new(),
+        };
+        index.walk_table(&mut Vec::new(), document.as_table());
+        Some(index)
+    }
+
+    /// The span that best represents `path`: the key itself if written, else the closest
+    /// ancestor that is (e.g. the `[tickets]` header when `tickets.default_class` was left out).
+    pub fn span_of(&self, path: &[Segment]) -> Option<Range<usize>> {
+        (1..=path.len()).rev().find_map(|len| {
+            self.entries
+                .iter()
+                .find(|(p, _)| p.as_slice() == &path[..len])
+                .map(|(_, span)| span.clone())
+        })
+    }
+
+    /// The path of the innermost key or value whose span contains `offset`.
+    pub fn path_at(&self, offset: usize) -> Option<&[Segment]> {
+        self.entries
+            .iter()
+            .filter(|(_, span)| span.start <= offset && offset < span.end.max(span.start + 1))
+            // Innermost = shortest span; on a tie the deeper path (a value inside its key's line).
+            .min_by_key(|(path, span)| (span.end - span.start, usize::MAX - path.len()))
+            .map(|(path, _)| path.as_slice())
+    }
+
+    fn push(&mut self, path: &[Segment], span: Option<Range<usize>>) {
+        if let Some(span) = span {
+            self.entries.push((path.to_vec(), span));
+        }
+    }
+
+    fn walk_table(&mut self, path: &mut Vec<Segment>, table: &Table) {
+        for (key, item) in table.iter() {
+            path.push(Segment::Key(key.to_string()));
+            self.push(path, table.key(key).and_then(|k| k.span()));
+            self.walk_item(path, item);
+            path.pop();
+        }
+    }
+
+    fn walk_item(&mut self, path: &mut Vec<Segment>, item: &Item) {
+        match item {
+            Item::None => {}
+            Item::Value(value) => self.walk_value(path, value),
+            Item::Table(table) => {
+                self.push(path, table.span());
+                self.walk_table(path, table);
+            }
+            Item::ArrayOfTables(array) => {
+                for (i, table) in array.iter().enumerate() {
+                    path.push(Segment::Index(i));
+                    self.push(path, table.span());
+                    self.walk_table(path, table);
+                    path.pop();
+                }
+            }
+        }
+    }
+
+    fn walk_value(&mut self, path: &mut Vec<Segment>, value: &Value) {
+        self.push(path, value.span());
+        match value {
+            Value::Array(array) => {
+                for (i, element) in array.iter().enumerate() {
+                    path.push(Segment::Index(i));
+                    self.walk_value(path, element);
+                    path.pop();
+                }
+            }
+            Value::InlineTable(table) => {
+                for (key, element) in table.iter() {
+                    path.push(Segment::Key(key.to_string()));
+                    self.push(path, table.key(key).and_then(|k| k.span()));
+                    self.walk_value(path, element);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &str) -> Segment {
+        Segment::Key(k.to_string())
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        let path = vec![
+            key("routing"),
+            key("rules"),
+            Segment::Index(1),
+            key("sector"),
+        ];
+        assert_eq!(format_path(&path), "routing.rules[1].sector");
+        assert_eq!(parse_path("routing.rules[1].sector"), path);
+        assert_eq!(
+            parse_path("organisations[0].domains[2]"),
+            vec![
+                key("organisations"),
+                Segment::Index(0),
+                key("domains"),
+                Segment::Index(2)
+            ]
+        );
+        assert_eq!(format_path(&[key("a.b"), key("c")]), "\"a.b\".c");
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let text = "a = 1\nbè = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 10), (2, 4));
+        assert_eq!(line_col(text, 9), (2, 3)); // inside 'è' → start of the char
+        assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn finds_keys_in_every_kind_of_table() {
+        let text = "\
+[tickets]
+classes = [\"Standard\",
+  \"Gold\"]
+
+[[routing.rules]]
+sector = \"A\"
+
+[[routing.rules]]
+sector = \"B\"
+inline = { x = 1 }
+helpdesk.name = \"x\"
+";
+        let index = SpanIndex::new(text).unwrap();
+        let line = |p: &str| {
+            let span = index.span_of(&parse_path(p)).unwrap();
+            line_col(text, span.start).0
+        };
+        assert_eq!(line("tickets"), 1);
+        assert_eq!(line("tickets.classes"), 2);
+        assert_eq!(line("tickets.classes[1]"), 3);
+        assert_eq!(line("tickets.default_class"), 1);
+        assert_eq!(line("routing.rules[1].sector"), 9);
+        assert_eq!(line("routing.rules[0].sector"), 6);
+        assert_eq!(line("routing.rules[1].inline.x"), 10);
+        assert_eq!(line("routing.rules[1].helpdesk.name"), 11);
+
+        let at = |needle: &str| {
+            let offset = text.find(needle).unwrap();
+            format_path(index.path_at(offset).unwrap())
+        };
+        assert_eq!(at("\"Gold\""), "tickets.classes[1]");
+        assert_eq!(at("sector = \"B\""), "routing.rules[1].sector");
+        assert_eq!(at("\"B\""), "routing.rules[1].sector");
+        assert_eq!(at("x = 1"), "routing.rules[1].inline.x");
+    }
+
+    #[test]
+    fn invalid_toml_has_no_index() {
+        assert!(SpanIndex::new("a = ").is_none());
+    }
+}
