@@ -1,0 +1,243 @@
+//! Every sentence the server writes to a person, in Italian (the default) and English.
+//!
+//! Kept in one place so a translator reads one file, and so no user-facing literal hides in the
+//! mail or ticket code. Each function takes plain facts and returns finished text.
+
+use crate::config::Locale;
+
+/// Why an acknowledgement is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AckReason {
+    /// A new ticket.
+    Created,
+    /// A resolved ticket reopened by the customer's reply.
+    Reopened,
+    /// A reply to a ticket closed too long ago (or cancelled) opened this new one.
+    LinkedTo { previous_tag: String, window_days: u32 },
+}
+
+/// The facts an acknowledgement states.
+#[derive(Debug, Clone)]
+pub struct AckText<'a> {
+    pub requester_name: Option<&'a str>,
+    pub tag: &'a str,
+    pub subject: &'a str,
+    pub sector: &'a str,
+    pub portal_link: &'a str,
+    pub helpdesk_address: &'a str,
+    pub helpdesk_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub reason: AckReason,
+    /// Staff addresses were in CC: remind the sender of the rule.
+    pub staff_in_cc: bool,
+}
+
+/// The body of an acknowledgement.
+pub fn acknowledgement(locale: Locale, facts: &AckText<'_>) -> String {
+    let mut out = String::new();
+    match locale {
+        Locale::It => {
+            out += &format!(
+                "Gentile {},\n\n",
+                facts.requester_name.unwrap_or("Cliente")
+            );
+            match &facts.reason {
+                AckReason::Created => out += &format!(
+                    "abbiamo preso in carico la sua richiesta e aperto il ticket {}.\n",
+                    facts.tag
+                ),
+                AckReason::Reopened => out += &format!(
+                    "la sua risposta ha riaperto il ticket {}: lo abbiamo di nuovo in carico.\n",
+                    facts.tag
+                ),
+                AckReason::LinkedTo { previous_tag, window_days } => out += &format!(
+                    "il ticket {previous_tag} è chiuso da più di {window_days} giorni o annullato, \
+                     quindi la sua risposta ha aperto il nuovo ticket {}, collegato al precedente.\n",
+                    facts.tag
+                ),
+            }
+            out += &format!("\nOggetto: {}\nSettore incaricato: {}\n", facts.subject, facts.sector);
+            out += &format!(
+                "\nPuò seguire lo stato del ticket e rispondere dal portale:\n{}\n",
+                facts.portal_link
+            );
+            out += &format!(
+                "\nIMPORTANTE: in tutte le risposte non elimini l'indirizzo {} (né da A né da CC) \
+                 e non tolga dall'oggetto i tag {} (inclusi i simboli #): servono ad associare \
+                 ogni comunicazione a questo ticket, senza aprirne uno nuovo inutilmente.\n",
+                facts.helpdesk_address, facts.tag
+            );
+            if facts.staff_in_cc {
+                out += &format!(
+                    "\nNota: ha messo in copia indirizzi del nostro personale. Per le richieste di \
+                     assistenza scriva unicamente a {}, senza altri indirizzi del personale in CC; \
+                     gli indirizzi esterni vanno messi solo in CCN.\n",
+                    facts.helpdesk_address
+                );
+            }
+            out += &format!("\nCordiali saluti,\n{}\n", facts.helpdesk_name);
+            if let Some(phone) = facts.phone {
+                out += &format!("Assistenza telefonica: {phone}\n");
+            }
+            out += "\n-- \nMessaggio automatico di conferma.\n";
+        }
+        Locale::En => {
+            out += &format!(
+                "Dear {},\n\n",
+                facts.requester_name.unwrap_or("customer")
+            );
+            match &facts.reason {
+                AckReason::Created => out += &format!(
+                    "we have received your request and opened ticket {}.\n",
+                    facts.tag
+                ),
+                AckReason::Reopened => out += &format!(
+                    "your reply has reopened ticket {}: we are working on it again.\n",
+                    facts.tag
+                ),
+                AckReason::LinkedTo { previous_tag, window_days } => out += &format!(
+                    "ticket {previous_tag} was closed more than {window_days} days ago or \
+                     cancelled, so your reply opened the new ticket {}, linked to it.\n",
+                    facts.tag
+                ),
+            }
+            out += &format!("\nSubject: {}\nSector in charge: {}\n", facts.subject, facts.sector);
+            out += &format!(
+                "\nYou can follow the ticket and reply on the portal:\n{}\n",
+                facts.portal_link
+            );
+            out += &format!(
+                "\nIMPORTANT: in every reply keep the address {} (in To or CC) and keep the tags \
+                 {} in the subject (including the # signs): they link every message to this \
+                 ticket instead of opening a needless new one.\n",
+                facts.helpdesk_address, facts.tag
+            );
+            if facts.staff_in_cc {
+                out += &format!(
+                    "\nNote: you copied members of our staff. Please write to {} only, with no \
+                     other staff addresses in CC; put external addresses in BCC only.\n",
+                    facts.helpdesk_address
+                );
+            }
+            out += &format!("\nKind regards,\n{}\n", facts.helpdesk_name);
+            if let Some(phone) = facts.phone {
+                out += &format!("Phone support: {phone}\n");
+            }
+            out += "\n-- \nThis is an automatic confirmation.\n";
+        }
+    }
+    out
+}
+
+/// The footer under a technician's reply: how to keep answering in the thread.
+pub fn reply_footer(locale: Locale, tag: &str, helpdesk_address: &str) -> String {
+    match locale {
+        Locale::It => format!(
+            "\n\n-- \nPer rispondere mantenga l'indirizzo {helpdesk_address} e i tag {tag} \
+             nell'oggetto.\n"
+        ),
+        Locale::En => format!(
+            "\n\n-- \nTo answer, keep the address {helpdesk_address} and the tags {tag} in the \
+             subject.\n"
+        ),
+    }
+}
+
+/// The notice sent when a technician resolves a ticket.
+pub fn resolution_notice(
+    locale: Locale,
+    tag: &str,
+    reason: Option<&str>,
+    reopen_until: &str,
+) -> String {
+    match locale {
+        Locale::It => {
+            let mut out = format!("Il ticket {tag} è stato risolto.\n");
+            if let Some(reason) = reason {
+                out += &format!("\nMotivazione: {reason}\n");
+            }
+            out += &format!(
+                "\nSe il problema non è risolto, risponda a questa email o usi \"Riapri il \
+                 ticket\" sul portale entro il {reopen_until}.\n"
+            );
+            out
+        }
+        Locale::En => {
+            let mut out = format!("Ticket {tag} has been resolved.\n");
+            if let Some(reason) = reason {
+                out += &format!("\nReason: {reason}\n");
+            }
+            out += &format!(
+                "\nIf the problem persists, reply to this email or use \"Reopen ticket\" on the \
+                 portal until {reopen_until}.\n"
+            );
+            out
+        }
+    }
+}
+
+/// The ticket subject used when a message has none.
+pub fn no_subject(locale: Locale) -> &'static str {
+    match locale {
+        Locale::It => "(senza oggetto)",
+        Locale::En => "(no subject)",
+    }
+}
+
+/// A calendar date as people of the locale write it.
+pub fn date(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
+    match locale {
+        Locale::It => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+        Locale::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(reason: AckReason, staff_in_cc: bool) -> AckText<'static> {
+        AckText {
+            requester_name: Some("Mario Rossi"),
+            tag: "#Standard# Ticket #[10000]",
+            subject: "Problema emissione fatture",
+            sector: "Mago",
+            portal_link: "http://127.0.0.1:8080/tickets/10000",
+            helpdesk_address: "helpdesk@projectpp.it",
+            helpdesk_name: "Project++ Helpdesk",
+            phone: Some("0881.666679"),
+            reason,
+            staff_in_cc,
+        }
+    }
+
+    #[test]
+    fn the_italian_acknowledgement_states_everything_the_procedure_promises() {
+        let body = acknowledgement(Locale::It, &facts(AckReason::Created, false));
+        for needle in [
+            "Gentile Mario Rossi",
+            "#Standard# Ticket #[10000]",
+            "Settore incaricato: Mago",
+            "http://127.0.0.1:8080/tickets/10000",
+            "helpdesk@projectpp.it",
+            "0881.666679",
+        ] {
+            assert!(body.contains(needle), "missing {needle:?} in\n{body}");
+        }
+        assert!(!body.contains("CCN"));
+        let with_cc = acknowledgement(Locale::It, &facts(AckReason::Created, true));
+        assert!(with_cc.contains("CCN"));
+    }
+
+    #[test]
+    fn english_and_the_linked_ticket_note() {
+        let reason = AckReason::LinkedTo {
+            previous_tag: "#Standard# Ticket #[09999]".into(),
+            window_days: 7,
+        };
+        let body = acknowledgement(Locale::En, &facts(reason, true));
+        assert!(body.contains("Sector in charge: Mago"));
+        assert!(body.contains("#Standard# Ticket #[09999]"));
+        assert!(body.contains("BCC"));
+    }
+}

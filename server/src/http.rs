@@ -1,0 +1,41 @@
+//! The HTTP edge. For now: `/healthz`. Handlers stay thin: extract, call the desk, answer.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+
+use crate::desk::Desk;
+use crate::store::Store;
+
+/// The application's routes.
+pub fn router<S: Store>(desk: Arc<Desk<S>>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz::<S>))
+        .with_state(desk)
+}
+
+/// 200 with the outbox depth when the database answers; 503 otherwise.
+async fn healthz<S: Store>(State(desk): State<Arc<Desk<S>>>) -> impl IntoResponse {
+    let checked = async {
+        desk.store.ping().await?;
+        desk.store.outbox_depth().await
+    };
+    match checked.await {
+        Ok(depth) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": "ok", "outbox": depth })),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "error", "database": e.to_string() })),
+            )
+        }
+    }
+}

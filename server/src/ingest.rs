@@ -1,0 +1,761 @@
+//! Taking one inbound message: the pipeline behind `ingest`, the IMAP intake and LMTP.
+//!
+//! Parse → classify the author → look up duplicates and candidate tickets → decide (the pure rules
+//! in `correlation`, `ack_policy`, `routing` and the shared status rules) → write the ticket,
+//! message, attachments, received-record and acknowledgement in ONE transaction. Blobs (the raw
+//! message, attachments) are written just before it. Nothing accepted is lost: a message that
+//! cannot be used is quarantined with its raw bytes kept.
+
+use ppdesk_shared::status::{self, Actor, Decision, Lifecycle, StatusEvent, TicketStatus};
+use ppdesk_shared::tag::{self, TicketTag};
+use ppdesk_shared::ticket::{Channel, Priority};
+use serde::Serialize;
+
+use crate::ack_policy::{self, AckDecision, AckFacts, TicketChange};
+use crate::blobs::{BlobError, sha256_hex};
+use crate::catalog::{self, AckReason};
+use crate::config::Locale;
+use crate::correlation::{self, Correlation, CorrelationInput, TicketParties};
+use crate::desk::Desk;
+use crate::mail::inbound::{self, InboundMail, Mailbox};
+use crate::mail::machine_mail::{self, Author};
+use crate::mail::outbound::{self, Draft};
+use crate::routing::{self, RoutingInput};
+use crate::store::{
+    NewAttachment, NewMessage, NewOutbound, NewTicket, Received, Store, StoreError, StoreTx,
+    TicketState,
+};
+
+/// What became of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Created,
+    Appended,
+    Reopened,
+    Duplicate,
+    Ignored,
+    Quarantined,
+}
+
+impl Outcome {
+    /// The name used in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Appended => "appended",
+            Outcome::Reopened => "reopened",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Ignored => "ignored",
+            Outcome::Quarantined => "quarantined",
+        }
+    }
+}
+
+/// The answer of one ingestion: the JSON line `ingest` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    pub outcome: Outcome,
+    pub ticket: Option<u64>,
+    pub acknowledged: bool,
+    /// Why a message was quarantined or ignored; not part of the JSON contract's required keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Failures after which the caller should retry the same message later (exit 75).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error("could not render an outbound mail: {0}")]
+    Render(#[from] std::io::Error),
+}
+
+/// Where a message came from, kept with quarantined mail.
+pub const SOURCE_STDIN: &str = "stdin";
+
+impl<S: Store> Desk<S> {
+    /// Takes one raw RFC 5322 message.
+    pub async fn ingest(&self, raw: &[u8], source: &str) -> Result<IngestReport, IngestError> {
+        let now = self.now_ms();
+        let raw_sha256 = sha256_hex(raw);
+        let limit = self.config.storage.max_message_bytes;
+        if raw.len() as u64 > limit {
+            let reason = format!("message too large: {} bytes, limit {limit}", raw.len());
+            return self.quarantine(raw, &raw_sha256, None, &reason, source, now).await;
+        }
+        let mail = match inbound::parse(raw) {
+            Ok(mail) => mail,
+            Err(problem) => {
+                return self
+                    .quarantine(raw, &raw_sha256, None, &problem.to_string(), source, now)
+                    .await;
+            }
+        };
+        self.blobs.put(&raw_sha256, raw)?;
+        let attachments = self.store_attachments(&mail)?;
+
+        let mut tx = self.store.begin().await?;
+        if let Some(previous) = tx
+            .find_received(mail.message_id.as_deref(), &raw_sha256)
+            .await?
+        {
+            return Ok(IngestReport {
+                outcome: Outcome::Duplicate,
+                ticket: previous.ticket,
+                acknowledged: false,
+                reason: None,
+            });
+        }
+        let plan = self.plan(&mut tx, &mail).await?;
+        let report = self
+            .apply(&mut tx, &mail, &raw_sha256, &attachments, plan, now)
+            .await?;
+        tx.record_received(&Received {
+            message_id: mail.message_id.clone(),
+            raw_sha256,
+            outcome: report.outcome.as_str(),
+            ticket: report.ticket,
+            detail: report.reason.clone(),
+            received_at: now,
+        })
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            outcome = report.outcome.as_str(),
+            ticket = report.ticket,
+            acknowledged = report.acknowledged,
+            source,
+            "message taken"
+        );
+        Ok(report)
+    }
+
+    async fn quarantine(
+        &self,
+        raw: &[u8],
+        raw_sha256: &str,
+        message_id: Option<String>,
+        reason: &str,
+        source: &str,
+        now: i64,
+    ) -> Result<IngestReport, IngestError> {
+        self.blobs.put(raw_sha256, raw)?;
+        let mut tx = self.store.begin().await?;
+        if let Some(previous) = tx.find_received(message_id.as_deref(), raw_sha256).await? {
+            return Ok(IngestReport {
+                outcome: Outcome::Duplicate,
+                ticket: previous.ticket,
+                acknowledged: false,
+                reason: None,
+            });
+        }
+        tx.record_quarantine(raw_sha256, reason, source, now).await?;
+        tx.record_received(&Received {
+            message_id,
+            raw_sha256: raw_sha256.to_string(),
+            outcome: Outcome::Quarantined.as_str(),
+            ticket: None,
+            detail: Some(reason.to_string()),
+            received_at: now,
+        })
+        .await?;
+        tx.commit().await?;
+        tracing::warn!(reason, source, sha256 = raw_sha256, "message quarantined");
+        Ok(IngestReport {
+            outcome: Outcome::Quarantined,
+            ticket: None,
+            acknowledged: false,
+            reason: Some(reason.to_string()),
+        })
+    }
+
+    /// Attachments within the size limit go to the blob store; larger ones are recorded as
+    /// omitted (they stay inside the raw message, which is always kept).
+    fn store_attachments(&self, mail: &InboundMail) -> Result<Vec<NewAttachment>, BlobError> {
+        let limit = self.config.storage.max_attachment_bytes;
+        mail.attachments
+            .iter()
+            .map(|a| {
+                let sha256 = sha256_hex(&a.bytes);
+                let omitted = a.bytes.len() as u64 > limit;
+                if !omitted {
+                    self.blobs.put(&sha256, &a.bytes)?;
+                }
+                Ok(NewAttachment {
+                    filename: a.filename.clone(),
+                    content_type: a.content_type.clone(),
+                    size: a.bytes.len() as u64,
+                    sha256,
+                    inline: a.inline,
+                    content_id: a.content_id.clone(),
+                    omitted,
+                })
+            })
+            .collect()
+    }
+
+    /// Looks up what the rules need and lets them decide.
+    async fn plan(&self, tx: &mut S::Tx, mail: &InboundMail) -> Result<Plan, StoreError> {
+        let sender = sender_of(mail);
+        if sender.address == self.config.helpdesk.address {
+            return Ok(Plan::Ignore("sent by the helpdesk address itself".into()));
+        }
+        let author = machine_mail::classify(mail);
+
+        let tagged = match tag::parse_tag(&mail.subject) {
+            Some(found) => tx.ticket_state(found.number).await?,
+            None => None,
+        };
+        let threaded = self.threaded_ticket(tx, mail).await?;
+        let parties = tagged.as_ref().map(|state| self.parties(state));
+        let sender_is_staff = self.config.is_staff(&sender.address);
+        let correlation = correlation::correlate(&CorrelationInput {
+            sender: &sender.address,
+            sender_is_staff,
+            tagged: parties.as_ref(),
+            threaded,
+        });
+
+        let existing = match correlation {
+            Correlation::Existing { ticket, .. } => match tagged {
+                Some(state) if state.number == ticket => Some(state),
+                _ => tx.ticket_state(ticket).await?,
+            },
+            _ => None,
+        };
+        if author.is_machine() {
+            return Ok(match existing {
+                Some(state) => Plan::Append {
+                    state,
+                    author,
+                    new_status: None,
+                    reopened: false,
+                },
+                None => Plan::Ignore(format!(
+                    "{} with no ticket to record it on",
+                    match author {
+                        Author::Bounce => "bounce",
+                        Author::List => "list or bulk mail",
+                        _ => "automatic reply",
+                    }
+                )),
+            });
+        }
+        match (correlation, existing) {
+            (Correlation::Existing { .. }, Some(state)) => {
+                let (actor, event) = if sender_is_staff {
+                    (
+                        Actor::Technician,
+                        StatusEvent::TechnicianReply {
+                            awaiting_customer: false,
+                        },
+                    )
+                } else {
+                    (Actor::Customer, StatusEvent::CustomerMessage)
+                };
+                let lifecycle = lifecycle_of(&state);
+                let decision =
+                    status::decide(&lifecycle, actor, &event, self.reopen_window(), self.now())
+                        // Customer mail is never refused; a rule that does not apply leaves the
+                        // status alone.
+                        .unwrap_or(Decision::Unchanged);
+                Ok(match decision {
+                    Decision::Unchanged => Plan::Append {
+                        state,
+                        author,
+                        new_status: None,
+                        reopened: false,
+                    },
+                    Decision::MoveTo(status) => Plan::Append {
+                        state,
+                        author,
+                        new_status: Some(status),
+                        reopened: false,
+                    },
+                    Decision::Reopen => Plan::Append {
+                        state,
+                        author,
+                        new_status: Some(TicketStatus::WaitingOnSupport),
+                        reopened: true,
+                    },
+                    Decision::OpenLinkedTicket => Plan::Create {
+                        linked: Some(Linked {
+                            number: state.number,
+                            tag: self.tag_text(&state.class, state.number),
+                            review_reason: None,
+                        }),
+                    },
+                })
+            }
+            (Correlation::Suspicious { named, reason }, _) => Ok(Plan::Create {
+                linked: Some(Linked {
+                    number: named,
+                    tag: String::new(),
+                    review_reason: Some(reason),
+                }),
+            }),
+            // New, or a thread match whose ticket vanished: a new ticket.
+            _ => Ok(Plan::Create { linked: None }),
+        }
+    }
+
+    /// The ticket named by In-Reply-To/References: our index first, then our signed IDs.
+    async fn threaded_ticket(
+        &self,
+        tx: &mut S::Tx,
+        mail: &InboundMail,
+    ) -> Result<Option<u64>, StoreError> {
+        let referenced = mail.referenced_ids();
+        if referenced.is_empty() {
+            return Ok(None);
+        }
+        if let Some(ticket) = tx.ticket_for_message_ids(&referenced).await? {
+            return Ok(Some(ticket));
+        }
+        for id in &referenced {
+            if let Some(ticket) = self.signer.recognise(id)
+                && tx.ticket_state(ticket).await?.is_some()
+            {
+                return Ok(Some(ticket));
+            }
+        }
+        Ok(None)
+    }
+
+    fn parties(&self, state: &TicketState) -> TicketParties {
+        let organisation_domains = state
+            .organisation
+            .as_deref()
+            .and_then(|name| {
+                self.config
+                    .organisations
+                    .iter()
+                    .find(|org| org.name == name)
+            })
+            .map(|org| org.domains.clone())
+            .unwrap_or_default();
+        TicketParties {
+            number: state.number,
+            requester: state.requester_email.clone(),
+            participants: state.participants.clone(),
+            organisation_domains,
+        }
+    }
+
+    /// Writes what the plan says, inside the caller's transaction.
+    async fn apply(
+        &self,
+        tx: &mut S::Tx,
+        mail: &InboundMail,
+        raw_sha256: &str,
+        attachments: &[NewAttachment],
+        plan: Plan,
+        now: i64,
+    ) -> Result<IngestReport, IngestError> {
+        let sender = sender_of(mail);
+        match plan {
+            Plan::Ignore(reason) => Ok(IngestReport {
+                outcome: Outcome::Ignored,
+                ticket: None,
+                acknowledged: false,
+                reason: Some(reason),
+            }),
+            Plan::Append {
+                state,
+                author,
+                new_status,
+                reopened,
+            } => {
+                let kind = if author == Author::Person && self.config.is_staff(&sender.address) {
+                    "technician"
+                } else {
+                    author.message_kind()
+                };
+                self.insert_inbound(tx, state.number, mail, kind, raw_sha256, attachments, now)
+                    .await?;
+                if author == Author::Person {
+                    tx.add_participants(state.number, &self.new_participants(mail, &state))
+                        .await?;
+                }
+                match new_status {
+                    Some(status) => {
+                        tx.set_status(state.number, status.as_str(), None, None, now)
+                            .await?
+                    }
+                    None => tx.touch(state.number, now).await?,
+                }
+                let acknowledged = if reopened {
+                    let locale = locale_from(&state.locale);
+                    let ticket = AckTicket {
+                        number: state.number,
+                        class: &state.class,
+                        subject: &state.subject,
+                        sector: &state.sector,
+                        locale,
+                    };
+                    self.acknowledge(tx, mail, &ticket, AckReason::Reopened, TicketChange::Reopened, now)
+                        .await?
+                } else {
+                    false
+                };
+                Ok(IngestReport {
+                    outcome: if reopened {
+                        Outcome::Reopened
+                    } else {
+                        Outcome::Appended
+                    },
+                    ticket: Some(state.number),
+                    acknowledged,
+                    reason: None,
+                })
+            }
+            Plan::Create { linked } => {
+                let organisation = self
+                    .config
+                    .organisation_for_domain(inbound::domain_of(&sender.address));
+                let class = self.config.class_for(organisation).to_string();
+                let locale = self.config.locale_for(organisation);
+                let clean = tag::clean_subject(&mail.subject);
+                let subject = if clean.is_empty() {
+                    catalog::no_subject(locale).to_string()
+                } else {
+                    clean
+                };
+                let routed = routing::route(
+                    &self.config.routing,
+                    &RoutingInput {
+                        subject: &subject,
+                        body: &mail.text_body,
+                        sender_domain: inbound::domain_of(&sender.address),
+                        category: None,
+                    },
+                );
+                let number = tx
+                    .insert_ticket(&NewTicket {
+                        class: class.clone(),
+                        subject: subject.clone(),
+                        status: TicketStatus::WaitingOnSupport.as_str().to_string(),
+                        category: routed.category,
+                        priority: routed.priority.unwrap_or(Priority::Normal).as_str().to_string(),
+                        sector: routed.sector.clone(),
+                        requester_email: sender.address.clone(),
+                        requester_name: sender.name.clone(),
+                        organisation: organisation.map(|o| o.name.clone()),
+                        channel: Channel::Email.as_str().to_string(),
+                        locale: locale.as_str().to_string(),
+                        linked_ticket: linked.as_ref().map(|l| l.number),
+                        needs_review: linked.as_ref().is_some_and(|l| l.review_reason.is_some()),
+                        review_reason: linked.as_ref().and_then(|l| l.review_reason.clone()),
+                        created_at: now,
+                    })
+                    .await?;
+                self.insert_inbound(tx, number, mail, "customer", raw_sha256, attachments, now)
+                    .await?;
+                let participants: Vec<String> = mail
+                    .recipients()
+                    .map(|m| m.address.clone())
+                    .filter(|a| *a != self.config.helpdesk.address && *a != sender.address)
+                    .collect();
+                tx.add_participants(number, &participants).await?;
+                let reason = match linked {
+                    Some(Linked {
+                        tag,
+                        review_reason: None,
+                        ..
+                    }) => AckReason::LinkedTo {
+                        previous_tag: tag,
+                        window_days: self.config.tickets.reopen_window_days,
+                    },
+                    _ => AckReason::Created,
+                };
+                let ticket = AckTicket {
+                    number,
+                    class: &class,
+                    subject: &subject,
+                    sector: &routed.sector,
+                    locale,
+                };
+                let acknowledged = self
+                    .acknowledge(tx, mail, &ticket, reason, TicketChange::Created, now)
+                    .await?;
+                Ok(IngestReport {
+                    outcome: Outcome::Created,
+                    ticket: Some(number),
+                    acknowledged,
+                    reason: None,
+                })
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_inbound(
+        &self,
+        tx: &mut S::Tx,
+        ticket: u64,
+        mail: &InboundMail,
+        kind: &'static str,
+        raw_sha256: &str,
+        attachments: &[NewAttachment],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sender = sender_of(mail);
+        let message = tx
+            .insert_message(&NewMessage {
+                ticket,
+                direction: "inbound",
+                kind,
+                message_id: mail.message_id.clone(),
+                from_addr: sender.address.clone(),
+                from_name: sender.name.clone(),
+                to_addrs: mail.to.iter().map(|m| m.address.clone()).collect(),
+                cc_addrs: mail.cc.iter().map(|m| m.address.clone()).collect(),
+                subject: mail.subject.clone(),
+                text_body: mail.text_body.clone(),
+                html_body: mail.html_body.clone(),
+                raw_sha256: Some(raw_sha256.to_string()),
+                created_at: now,
+            })
+            .await?;
+        for attachment in attachments {
+            tx.insert_attachment(message, attachment).await?;
+        }
+        Ok(())
+    }
+
+    /// To/CC addresses of a reply not yet on the ticket (never ourselves or the requester).
+    fn new_participants(&self, mail: &InboundMail, state: &TicketState) -> Vec<String> {
+        let sender = sender_of(mail);
+        std::iter::once(&sender.address)
+            .chain(mail.recipients().map(|m| &m.address))
+            .filter(|a| {
+                **a != self.config.helpdesk.address
+                    && **a != state.requester_email
+                    && !state.participants.contains(a)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Queues the acknowledgement when the policy says so; returns whether it did.
+    async fn acknowledge(
+        &self,
+        tx: &mut S::Tx,
+        mail: &InboundMail,
+        ticket: &AckTicket<'_>,
+        reason: AckReason,
+        change: TicketChange,
+        now: i64,
+    ) -> Result<bool, IngestError> {
+        let sender = sender_of(mail);
+        let ack = &self.config.acknowledgement;
+        let sent_last_hour = if ack.enabled {
+            tx.acks_since(&sender.address, now - 3_600_000).await?
+        } else {
+            0
+        };
+        let decision = ack_policy::decide(&AckFacts {
+            enabled: ack.enabled,
+            author: machine_mail::classify(mail),
+            change,
+            from_ourselves: sender.address == self.config.helpdesk.address,
+            sent_to_sender_last_hour: sent_last_hour,
+            max_per_sender_per_hour: ack.max_per_sender_per_hour,
+        });
+        if let AckDecision::Skip(why) = decision {
+            tracing::debug!(?why, ticket = ticket.number, "no acknowledgement");
+            return Ok(false);
+        }
+        let tag = self.tag_text(ticket.class, ticket.number);
+        let helpdesk = &self.config.helpdesk;
+        let staff_in_cc = mail
+            .recipients()
+            .any(|m| m.address != helpdesk.address && self.config.is_staff(&m.address));
+        let portal_link = self.portal_link(ticket.number);
+        let body = catalog::acknowledgement(
+            ticket.locale,
+            &catalog::AckText {
+                requester_name: sender.name.as_deref(),
+                tag: &tag,
+                subject: ticket.subject,
+                sector: ticket.sector,
+                portal_link: &portal_link,
+                helpdesk_address: &helpdesk.address,
+                helpdesk_name: &helpdesk.name,
+                phone: helpdesk.phone.as_deref(),
+                reason,
+                staff_in_cc,
+            },
+        );
+        let subject = self.tagged_subject(ticket.class, ticket.number, &mail.subject);
+        let message_id = self.signer.mint(ticket.number);
+        let references =
+            outbound::references_for_reply(&mail.references, mail.message_id.as_deref());
+        let raw = outbound::render(&Draft {
+            from_name: &helpdesk.name,
+            from_address: &helpdesk.address,
+            to_name: sender.name.as_deref(),
+            to_address: &sender.address,
+            subject: &subject,
+            message_id: &message_id,
+            in_reply_to: mail.message_id.as_deref(),
+            references: &references,
+            text_body: &body,
+            automatic: true,
+            language: ticket.locale.as_str(),
+            date: now / 1000,
+        })?;
+        self.record_outbound(
+            tx,
+            OutboundRecord {
+                ticket: ticket.number,
+                kind: "acknowledgement",
+                to: &sender.address,
+                subject: &subject,
+                message_id: &message_id,
+                body: &body,
+                raw,
+            },
+            now,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Records an outbound mail on its ticket and queues it, in the caller's transaction.
+    pub(crate) async fn record_outbound(
+        &self,
+        tx: &mut S::Tx,
+        mail: OutboundRecord<'_>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        tx.insert_message(&NewMessage {
+            ticket: mail.ticket,
+            direction: "outbound",
+            kind: mail.kind,
+            message_id: Some(mail.message_id.to_string()),
+            from_addr: self.config.helpdesk.address.clone(),
+            from_name: Some(self.config.helpdesk.name.clone()),
+            to_addrs: vec![mail.to.to_string()],
+            cc_addrs: Vec::new(),
+            subject: mail.subject.to_string(),
+            text_body: mail.body.to_string(),
+            html_body: None,
+            raw_sha256: None,
+            created_at: now,
+        })
+        .await?;
+        tx.enqueue(&NewOutbound {
+            ticket: Some(mail.ticket),
+            kind: mail.kind,
+            recipient: mail.to.to_string(),
+            message_id: mail.message_id.to_string(),
+            raw: mail.raw,
+            created_at: now,
+        })
+        .await
+    }
+
+    /// `#Class# Ticket #[N]` — the class is validated by the config, so the fallback only guards
+    /// rows written by an older config with a class since removed.
+    pub(crate) fn tag_text(&self, class: &str, number: u64) -> String {
+        TicketTag::new(class, number)
+            .or_else(|_| TicketTag::new(self.config.tickets.default_class.as_str(), number))
+            .map(|tag| tag.to_string())
+            .unwrap_or_else(|_| format!("Ticket #[{number:05}]"))
+    }
+
+    pub(crate) fn tagged_subject(&self, class: &str, number: u64, subject: &str) -> String {
+        match TicketTag::new(class, number)
+            .or_else(|_| TicketTag::new(self.config.tickets.default_class.as_str(), number))
+        {
+            Ok(tag) => tag::tagged_subject(&tag, subject),
+            Err(_) => format!("Ticket #[{number:05}] {}", tag::clean_subject(subject)),
+        }
+    }
+
+    pub(crate) fn portal_link(&self, number: u64) -> String {
+        format!(
+            "{}/tickets/{number}",
+            self.config.helpdesk.portal_url.trim_end_matches('/')
+        )
+    }
+}
+
+/// What the rules decided for a message.
+enum Plan {
+    Ignore(String),
+    Append {
+        state: TicketState,
+        author: Author,
+        new_status: Option<TicketStatus>,
+        reopened: bool,
+    },
+    Create {
+        linked: Option<Linked>,
+    },
+}
+
+/// The ticket a new one is linked to.
+struct Linked {
+    number: u64,
+    tag: String,
+    /// Set when the link comes from a suspicious tag match: flag the new ticket.
+    review_reason: Option<String>,
+}
+
+/// The ticket facts an acknowledgement needs.
+struct AckTicket<'a> {
+    number: u64,
+    class: &'a str,
+    subject: &'a str,
+    sector: &'a str,
+    locale: Locale,
+}
+
+/// An outbound mail to record on a ticket and queue.
+pub(crate) struct OutboundRecord<'a> {
+    pub ticket: u64,
+    pub kind: &'static str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub message_id: &'a str,
+    pub body: &'a str,
+    pub raw: Vec<u8>,
+}
+
+/// The sender; parse() guarantees there is one.
+fn sender_of(mail: &InboundMail) -> &Mailbox {
+    static NOBODY: std::sync::OnceLock<Mailbox> = std::sync::OnceLock::new();
+    mail.from.as_ref().unwrap_or_else(|| {
+        NOBODY.get_or_init(|| Mailbox {
+            address: String::new(),
+            name: None,
+        })
+    })
+}
+
+pub(crate) fn lifecycle_of(state: &TicketState) -> Lifecycle {
+    Lifecycle {
+        // An unknown status in the database is treated as open, never as closed.
+        status: state
+            .status
+            .parse()
+            .unwrap_or(TicketStatus::WaitingOnSupport),
+        resolved_at: state
+            .resolved_at
+            .and_then(chrono::DateTime::from_timestamp_millis),
+    }
+}
+
+pub(crate) fn locale_from(text: &str) -> Locale {
+    if text.eq_ignore_ascii_case("en") {
+        Locale::En
+    } else {
+        Locale::It
+    }
+}

@@ -1,0 +1,26 @@
+//! The ppdesk helpdesk server: mail becomes tagged tickets, replies thread back, every
+//! acknowledgement goes through a durable outbox.
+//!
+//! Domain rules are plain functions over plain data, each in a file named for what it decides:
+//! [`correlation`], [`ack_policy`], [`routing`], [`mail::machine_mail`], plus the tag codec and
+//! status rules of `ppdesk_shared`. Storage ([`store`]), transports ([`transport`]) and HTTP
+//! ([`http`]) are edges behind small traits. [`desk::Desk`] ties them together.
+
+pub mod ack_policy;
+pub mod blobs;
+pub mod catalog;
+pub mod config;
+pub mod correlation;
+pub mod demo;
+pub mod desk;
+pub mod http;
+pub mod ingest;
+pub mod mail;
+pub mod message_id;
+pub mod operator;
+pub mod outbox;
+pub mod routing;
+pub mod serve;
+pub mod store;
+pub mod transport;
+pub mod views;

@@ -1,0 +1,5 @@
+//! Mail formats: parsing what comes in, telling robots from people, rendering what goes out.
+
+pub mod inbound;
+pub mod machine_mail;
+pub mod outbound;

@@ -1,0 +1,390 @@
+//! `ppdesk-server`: the command line. Everything here translates arguments and exit codes;
+//! the work is done by `ppdesk_server::desk::Desk`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ppdesk_server::config::{self, Config, ConfigError, TransportKind};
+use ppdesk_server::desk::Desk;
+use ppdesk_server::ingest::{IngestReport, SOURCE_STDIN};
+use ppdesk_server::outbox::{self, DeliveryStats};
+use ppdesk_server::serve;
+use ppdesk_server::store::TicketFilter;
+use ppdesk_server::store::sqlite::SqliteStore;
+use ppdesk_server::transport::spool::SpoolTransport;
+use ppdesk_shared::status::SystemClock;
+
+/// sysexits.h: the caller (an MTA) should keep the message and retry.
+const EX_TEMPFAIL: u8 = 75;
+/// sysexits.h: the configuration is wrong.
+const EX_CONFIG: u8 = 78;
+
+#[derive(Parser)]
+#[command(name = "ppdesk-server", version, about = "The ppdesk helpdesk server")]
+struct Cli {
+    /// The TOML config file (else $PPDESK_CONFIG, else embedded defaults).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Where the database, attachments and spool live (overrides storage.data_dir).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Take one RFC 5322 message from stdin (an MTA pipe), or every file of a folder.
+    Ingest {
+        /// Ingest every file below this folder, one JSON line per file.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Check the config and print every problem with file, line and key.
+    CheckConfig,
+    /// Look at and work on tickets.
+    Ticket {
+        #[command(subcommand)]
+        action: TicketAction,
+    },
+    /// Run the server: HTTP and the outbox worker, until SIGTERM or Ctrl-C.
+    Serve {
+        /// Address to listen on (overrides server.listen).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Add a demo organisation and seed sample tickets into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TicketAction {
+    /// One ticket with its thread and outbox.
+    Show {
+        number: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tickets, newest activity first.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// waiting_on_support, waiting_on_customer, resolved or cancelled.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Mail the requester a reply (tag in the subject); the ticket waits on the customer.
+    Reply {
+        number: u64,
+        /// A UTF-8 text file with the reply.
+        #[arg(long)]
+        body_file: PathBuf,
+    },
+    /// Resolve the ticket and tell the requester.
+    Resolve {
+        number: u64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Cancel the ticket (no mail is sent).
+    Cancel { number: u64 },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let serving = matches!(cli.command, Command::Serve { .. });
+    init_logging(serving);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ppdesk-server: cannot start the async runtime: {e}");
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+fn init_logging(serving: bool) {
+    // Commands print their results on stdout; logs go to stderr and stay quiet unless asked.
+    let default = if serving { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    let config = match load_config(cli.config.clone()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e}");
+            // An MTA must keep the message while the config is being fixed.
+            let code = match cli.command {
+                Command::Ingest { .. } => EX_TEMPFAIL,
+                _ => EX_CONFIG,
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| config.storage.data_dir_or_default());
+    let result = match cli.command {
+        Command::CheckConfig => {
+            println!("config OK");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest { dir } => ingest(config, &data_dir, dir.as_deref()).await,
+        Command::Ticket { action } => ticket(config, &data_dir, action).await,
+        Command::Serve { listen, demo } => serve_command(config, &data_dir, listen, demo).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ppdesk-server: {e:#}");
+            ExitCode::from(EX_TEMPFAIL)
+        }
+    }
+}
+
+fn load_config(cli_path: Option<PathBuf>) -> Result<Config, ConfigError> {
+    match config::resolve_config_path(cli_path) {
+        Some(path) => Config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+async fn open(config: Config, data_dir: &Path) -> anyhow::Result<Desk<SqliteStore>> {
+    Desk::open(config, data_dir, Arc::new(SystemClock))
+        .await
+        .with_context(|| format!("cannot open the data directory {}", data_dir.display()))
+}
+
+fn transport(desk: &Desk<SqliteStore>) -> SpoolTransport {
+    match desk.config.outbox.transport {
+        TransportKind::Spool => SpoolTransport::new(&desk.spool_dir()),
+    }
+}
+
+async fn deliver_now(desk: &Desk<SqliteStore>) -> anyhow::Result<DeliveryStats> {
+    let policy = serve::retry_policy(desk);
+    let stats = outbox::deliver_due(&desk.store, &transport(desk), &policy, || desk.now_ms())
+        .await
+        .context("delivering the outbox")?;
+    Ok(stats)
+}
+
+async fn ingest(config: Config, data_dir: &Path, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let desk = open(config, data_dir).await?;
+    let mut stdout = std::io::stdout().lock();
+    let mut retry_needed = false;
+    match dir {
+        None => {
+            let mut raw = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut raw)
+                .context("reading the message from stdin")?;
+            let report = desk.ingest(&raw, SOURCE_STDIN).await?;
+            writeln!(stdout, "{}", report_json(&report, None))?;
+        }
+        Some(dir) => {
+            let files = list_files(dir).with_context(|| format!("listing {}", dir.display()))?;
+            for path in files {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned();
+                let taken = match std::fs::read(&path) {
+                    Ok(raw) => desk
+                        .ingest(&raw, &format!("file:{name}"))
+                        .await
+                        .map_err(anyhow::Error::from),
+                    Err(e) => Err(anyhow::Error::from(e).context("reading the file")),
+                };
+                match taken {
+                    Ok(report) => writeln!(stdout, "{}", report_json(&report, Some(&name)))?,
+                    Err(e) => {
+                        retry_needed = true;
+                        let line = serde_json::json!({
+                            "file": name, "outcome": null, "ticket": null,
+                            "acknowledged": false, "error": format!("{e:#}"),
+                        });
+                        writeln!(stdout, "{line}")?;
+                    }
+                }
+            }
+        }
+    }
+    stdout.flush()?;
+    drop(stdout);
+    // The message is safe in the database now; a delivery problem is the outbox's to retry.
+    if let Err(e) = deliver_now(&desk).await {
+        tracing::warn!(error = %format!("{e:#}"), "delivery after ingest failed; the outbox keeps the mail");
+    }
+    Ok(if retry_needed {
+        ExitCode::from(EX_TEMPFAIL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn report_json(report: &IngestReport, file: Option<&str>) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "outcome": report.outcome,
+        "ticket": report.ticket,
+        "acknowledged": report.acknowledged,
+    });
+    if let Some(reason) = &report.reason {
+        value["reason"] = reason.as_str().into();
+    }
+    if let Some(file) = file {
+        value["file"] = file.into();
+    }
+    value
+}
+
+/// Every regular file below `dir`, sorted by path, hidden files skipped.
+fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push(entry.path());
+            } else if kind.is_file() {
+                files.push(entry.path());
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+async fn ticket(config: Config, data_dir: &Path, action: TicketAction) -> anyhow::Result<ExitCode> {
+    let desk = open(config, data_dir).await?;
+    match action {
+        TicketAction::Show { number, json } => match desk.ticket_view(number).await? {
+            Some(view) if json => println!("{}", serde_json::to_string_pretty(&view)?),
+            Some(view) => print!("{}", view.to_text()),
+            None => {
+                eprintln!("ticket {number} does not exist");
+                return Ok(ExitCode::from(1));
+            }
+        },
+        TicketAction::List { json, status } => {
+            let lines = desk
+                .ticket_lines(&TicketFilter {
+                    status,
+                    ..TicketFilter::default()
+                })
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&lines)?);
+            } else {
+                for l in lines {
+                    println!(
+                        "{:<28} {:<20} {:<10} {:<28} {}",
+                        l.tag, l.status, l.sector, l.requester, l.subject
+                    );
+                }
+            }
+        }
+        TicketAction::Reply { number, body_file } => {
+            let body = std::fs::read_to_string(&body_file)
+                .with_context(|| format!("reading {}", body_file.display()))?;
+            let status = match desk.reply(number, &body).await {
+                Ok(status) => status,
+                Err(e) => return Ok(refused(e)),
+            };
+            deliver_now(&desk).await?;
+            println!("ticket {number}: reply queued; status {}", status.as_str());
+        }
+        TicketAction::Resolve { number, reason } => {
+            let status = match desk.resolve(number, reason.as_deref()).await {
+                Ok(status) => status,
+                Err(e) => return Ok(refused(e)),
+            };
+            deliver_now(&desk).await?;
+            println!("ticket {number}: {}", status.as_str());
+        }
+        TicketAction::Cancel { number } => match desk.cancel(number).await {
+            Ok(status) => println!("ticket {number}: {}", status.as_str()),
+            Err(e) => return Ok(refused(e)),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A refused operator action is the user's mistake, not a reason to retry.
+fn refused(error: ppdesk_server::operator::OperatorError) -> ExitCode {
+    eprintln!("ppdesk-server: {error}");
+    ExitCode::from(1)
+}
+
+async fn serve_command(
+    config: Config,
+    data_dir: &Path,
+    listen: Option<String>,
+    demo: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = if demo {
+        ppdesk_server::demo::with_demo_organisation(config)
+    } else {
+        config
+    };
+    let listen = listen.unwrap_or_else(|| config.server.listen.clone());
+    let desk = Arc::new(open(config, data_dir).await?);
+    if demo {
+        let seeded = ppdesk_server::demo::seed(&desk).await?;
+        tracing::info!(messages = seeded, "demo data ready");
+    }
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    eprintln!(
+        "ppdesk-server listening on http://{}  (data: {})",
+        listener.local_addr()?,
+        data_dir.display()
+    );
+    let transport = transport(&desk);
+    serve::run(desk, transport, listener, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -1,0 +1,3 @@
+//! Outbound transports. The spool (a folder of .eml files) is the embedded default.
+
+pub mod spool;
