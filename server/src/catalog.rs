@@ -13,7 +13,10 @@ pub enum AckReason {
     /// A resolved ticket reopened by the customer's reply.
     Reopened,
     /// A reply to a ticket closed too long ago (or cancelled) opened this new one.
-    LinkedTo { previous_tag: String, window_days: u32 },
+    LinkedTo {
+        previous_tag: String,
+        window_days: u32,
+    },
 }
 
 /// The facts an acknowledgement states.
@@ -37,26 +40,35 @@ pub fn acknowledgement(locale: Locale, facts: &AckText<'_>) -> String {
     let mut out = String::new();
     match locale {
         Locale::It => {
-            out += &format!(
-                "Gentile {},\n\n",
-                facts.requester_name.unwrap_or("Cliente")
-            );
+            out += &format!("Gentile {},\n\n", facts.requester_name.unwrap_or("Cliente"));
             match &facts.reason {
-                AckReason::Created => out += &format!(
-                    "abbiamo preso in carico la sua richiesta e aperto il ticket {}.\n",
-                    facts.tag
-                ),
-                AckReason::Reopened => out += &format!(
-                    "la sua risposta ha riaperto il ticket {}: lo abbiamo di nuovo in carico.\n",
-                    facts.tag
-                ),
-                AckReason::LinkedTo { previous_tag, window_days } => out += &format!(
-                    "il ticket {previous_tag} è chiuso da più di {window_days} giorni o annullato, \
+                AckReason::Created => {
+                    out += &format!(
+                        "abbiamo preso in carico la sua richiesta e aperto il ticket {}.\n",
+                        facts.tag
+                    )
+                }
+                AckReason::Reopened => {
+                    out += &format!(
+                        "la sua risposta ha riaperto il ticket {}: lo abbiamo di nuovo in carico.\n",
+                        facts.tag
+                    )
+                }
+                AckReason::LinkedTo {
+                    previous_tag,
+                    window_days,
+                } => {
+                    out += &format!(
+                        "il ticket {previous_tag} è chiuso da più di {window_days} giorni o annullato, \
                      quindi la sua risposta ha aperto il nuovo ticket {}, collegato al precedente.\n",
-                    facts.tag
-                ),
+                        facts.tag
+                    )
+                }
             }
-            out += &format!("\nOggetto: {}\nSettore incaricato: {}\n", facts.subject, facts.sector);
+            out += &format!(
+                "\nOggetto: {}\nSettore incaricato: {}\n",
+                facts.subject, facts.sector
+            );
             out += &format!(
                 "\nPuò seguire lo stato del ticket e rispondere dal portale:\n{}\n",
                 facts.portal_link
@@ -82,26 +94,35 @@ pub fn acknowledgement(locale: Locale, facts: &AckText<'_>) -> String {
             out += "\n-- \nMessaggio automatico di conferma.\n";
         }
         Locale::En => {
-            out += &format!(
-                "Dear {},\n\n",
-                facts.requester_name.unwrap_or("customer")
-            );
+            out += &format!("Dear {},\n\n", facts.requester_name.unwrap_or("customer"));
             match &facts.reason {
-                AckReason::Created => out += &format!(
-                    "we have received your request and opened ticket {}.\n",
-                    facts.tag
-                ),
-                AckReason::Reopened => out += &format!(
-                    "your reply has reopened ticket {}: we are working on it again.\n",
-                    facts.tag
-                ),
-                AckReason::LinkedTo { previous_tag, window_days } => out += &format!(
-                    "ticket {previous_tag} was closed more than {window_days} days ago or \
+                AckReason::Created => {
+                    out += &format!(
+                        "we have received your request and opened ticket {}.\n",
+                        facts.tag
+                    )
+                }
+                AckReason::Reopened => {
+                    out += &format!(
+                        "your reply has reopened ticket {}: we are working on it again.\n",
+                        facts.tag
+                    )
+                }
+                AckReason::LinkedTo {
+                    previous_tag,
+                    window_days,
+                } => {
+                    out += &format!(
+                        "ticket {previous_tag} was closed more than {window_days} days ago or \
                      cancelled, so your reply opened the new ticket {}, linked to it.\n",
-                    facts.tag
-                ),
+                        facts.tag
+                    )
+                }
             }
-            out += &format!("\nSubject: {}\nSector in charge: {}\n", facts.subject, facts.sector);
+            out += &format!(
+                "\nSubject: {}\nSector in charge: {}\n",
+                facts.subject, facts.sector
+            );
             out += &format!(
                 "\nYou can follow the ticket and reply on the portal:\n{}\n",
                 facts.portal_link

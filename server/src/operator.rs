@@ -57,9 +57,21 @@ impl<S: Store> Desk<S> {
         );
         let subject = self.tagged_subject(&state.class, number, &state.subject);
         let references = outbound::references_for_reply(&[], parent_id.as_deref());
-        self.queue_mail(&mut tx, &state, "reply", &subject, &text, parent_id.as_deref(), &references, false, now)
+        self.queue_mail(
+            &mut tx,
+            &state,
+            "reply",
+            &subject,
+            &text,
+            parent_id.as_deref(),
+            &references,
+            false,
+            now,
+        )
+        .await?;
+        let status = self
+            .apply_decision(&mut tx, &state, decision, None, now)
             .await?;
-        let status = self.apply_decision(&mut tx, &state, decision, None, now).await?;
         tx.commit().await?;
         Ok(status)
     }
@@ -83,15 +95,21 @@ impl<S: Store> Desk<S> {
         let locale = locale_from(&state.locale);
         let tag = self.tag_text(&state.class, number);
         let reopen_until = self.reopen_window().closes_at(self.now());
-        let text = catalog::resolution_notice(
-            locale,
-            &tag,
-            reason,
-            &catalog::date(locale, reopen_until),
-        );
+        let text =
+            catalog::resolution_notice(locale, &tag, reason, &catalog::date(locale, reopen_until));
         let subject = self.tagged_subject(&state.class, number, &state.subject);
-        self.queue_mail(&mut tx, &state, "notification", &subject, &text, None, &[], true, now)
-            .await?;
+        self.queue_mail(
+            &mut tx,
+            &state,
+            "notification",
+            &subject,
+            &text,
+            None,
+            &[],
+            true,
+            now,
+        )
+        .await?;
         let status = self
             .apply_decision(&mut tx, &state, decision, reason, now)
             .await?;
@@ -105,7 +123,9 @@ impl<S: Store> Desk<S> {
         let mut tx = self.store.begin().await?;
         let state = self.state_of(&mut tx, number).await?;
         let decision = self.decide(&state, &StatusEvent::Cancel)?;
-        let status = self.apply_decision(&mut tx, &state, decision, None, now).await?;
+        let status = self
+            .apply_decision(&mut tx, &state, decision, None, now)
+            .await?;
         tx.commit().await?;
         Ok(status)
     }

@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn keywords_match_without_case_in_subject_or_body() {
-        let decision = route(&config(), &input("Problema emissione FATTURE", "acme.it", None));
+        let decision = route(
+            &config(),
+            &input("Problema emissione FATTURE", "acme.it", None),
+        );
         assert_eq!(decision.sector, "Mago");
         assert_eq!(decision.category.as_deref(), Some("Mago"));
         assert_eq!(decision.priority, Some(Priority::High));
@@ -142,7 +145,10 @@ mod tests {
 
     #[test]
     fn sender_domain_and_chosen_category_route_too() {
-        assert_eq!(route(&config(), &input("Ciao", "SHOP.example", None)).sector, "Web");
+        assert_eq!(
+            route(&config(), &input("Ciao", "SHOP.example", None)).sector,
+            "Web"
+        );
         let chosen = route(&config(), &input("Ciao", "acme.it", Some("Web")));
         assert_eq!(chosen.sector, "Web");
         assert_eq!(chosen.category.as_deref(), Some("Web"));

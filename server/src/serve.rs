@@ -61,7 +61,9 @@ async fn outbox_worker<S: Store, T: Transport>(
 ) {
     let policy = retry_policy(&desk);
     loop {
-        if let Err(e) = outbox::deliver_due(&desk.store, &transport, &policy, || desk.now_ms()).await {
+        if let Err(e) =
+            outbox::deliver_due(&desk.store, &transport, &policy, || desk.now_ms()).await
+        {
             tracing::error!(error = %e, "outbox round failed; retrying");
         }
         let wait = match desk.store.next_due_at().await {

@@ -218,7 +218,11 @@ impl TicketView {
         );
         out += &format!(
             "requester: {}{}   organisation: {}   channel: {}\n",
-            self.requester.name.as_deref().map(|n| format!("{n} ")).unwrap_or_default(),
+            self.requester
+                .name
+                .as_deref()
+                .map(|n| format!("{n} "))
+                .unwrap_or_default(),
             self.requester.email,
             self.organisation.as_deref().unwrap_or("-"),
             self.channel
@@ -245,7 +249,11 @@ impl TicketView {
                     a.filename,
                     a.size,
                     a.content_type,
-                    if a.omitted { " omitted: over the size limit" } else { "" }
+                    if a.omitted {
+                        " omitted: over the size limit"
+                    } else {
+                        ""
+                    }
                 );
             }
         }
@@ -258,7 +266,10 @@ impl TicketView {
                     o.recipient,
                     o.status,
                     o.attempts,
-                    o.last_error.as_deref().map(|e| format!(" — {e}")).unwrap_or_default()
+                    o.last_error
+                        .as_deref()
+                        .map(|e| format!(" — {e}"))
+                        .unwrap_or_default()
                 );
             }
         }

@@ -160,7 +160,9 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseProblem> {
                 content_type,
                 bytes,
                 inline,
-                content_id: part.content_id().map(|id| id.trim_matches(['<', '>']).to_string()),
+                content_id: part
+                    .content_id()
+                    .map(|id| id.trim_matches(['<', '>']).to_string()),
             }
         })
         .collect();
@@ -180,17 +182,19 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseProblem> {
         null_return_path: message
             .header_raw("Return-Path")
             .is_some_and(|v| v.trim().trim_matches(['<', '>']).trim().is_empty()),
-        multipart_report: message
-            .root_part()
-            .content_type()
-            .is_some_and(|ct| {
-                ct.ctype().eq_ignore_ascii_case("multipart")
-                    && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
-            }),
+        multipart_report: message.root_part().content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("multipart")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        }),
     };
 
     Ok(InboundMail {
-        message_id: message.message_id().map(normalize_id).filter(|id| !id.is_empty()),
+        message_id: message
+            .message_id()
+            .map(normalize_id)
+            .filter(|id| !id.is_empty()),
         in_reply_to: id_list(message.in_reply_to()),
         references: id_list(message.references()),
         from: Some(from),

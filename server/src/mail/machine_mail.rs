@@ -76,7 +76,11 @@ fn is_bounce(headers: &MachineHeaders, from: Option<&Mailbox>) -> bool {
 
 /// `Auto-Submitted: auto-replied; owner-email="x"` → `auto-replied`.
 fn first_token(value: &str) -> &str {
-    value.split([';', ' ', '\t']).next().unwrap_or_default().trim()
+    value
+        .split([';', ' ', '\t'])
+        .next()
+        .unwrap_or_default()
+        .trim()
 }
 
 #[cfg(test)]
@@ -173,7 +177,10 @@ mod tests {
         assert_eq!(classify(&mail_with(report, "x@acme.it")), Author::Bounce);
         for daemon in ["MAILER-DAEMON@mx.acme.it", "postmaster@acme.it"] {
             assert_eq!(
-                classify(&mail_with(MachineHeaders::default(), &daemon.to_lowercase())),
+                classify(&mail_with(
+                    MachineHeaders::default(),
+                    &daemon.to_lowercase()
+                )),
                 Author::Bounce
             );
         }

@@ -46,7 +46,9 @@ pub fn render(draft: &Draft<'_>) -> std::io::Result<Vec<u8>> {
         builder = builder.in_reply_to(parent);
     }
     if !draft.references.is_empty() {
-        builder = builder.references(MessageId::new_list(draft.references.iter().map(|r| r.as_str())));
+        builder = builder.references(MessageId::new_list(
+            draft.references.iter().map(|r| r.as_str()),
+        ));
     }
     if draft.automatic {
         builder = builder
@@ -102,11 +104,17 @@ mod tests {
         assert!(text.contains("Auto-Submitted: auto-replied"));
         assert!(text.contains("X-Auto-Response-Suppress: All"));
         let parsed = inbound::parse(&raw).expect("parses back");
-        assert_eq!(parsed.subject, "#Standard# Ticket #[10000] Fattura è bloccata");
+        assert_eq!(
+            parsed.subject,
+            "#Standard# Ticket #[10000] Fattura è bloccata"
+        );
         assert_eq!(parsed.in_reply_to, vec!["second@acme.it"]);
         assert_eq!(parsed.references, references);
         assert_eq!(parsed.text_body, "Gentile Mario Rossi,\nè tutto a posto.");
-        assert_eq!(parsed.machine.auto_submitted.as_deref(), Some("auto-replied"));
+        assert_eq!(
+            parsed.machine.auto_submitted.as_deref(),
+            Some("auto-replied")
+        );
     }
 
     #[test]

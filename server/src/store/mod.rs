@@ -217,18 +217,48 @@ pub trait Store: Send + Sync + 'static {
     /// Starts a write transaction that holds the write lock from the start, so what it reads
     /// (duplicates, ticket state) cannot change before it commits.
     fn begin(&self) -> impl Future<Output = Result<Self::Tx, StoreError>> + Send;
-    fn ticket(&self, number: u64) -> impl Future<Output = Result<Option<TicketRecord>, StoreError>> + Send;
-    fn tickets(&self, filter: &TicketFilter) -> impl Future<Output = Result<Vec<TicketRecord>, StoreError>> + Send;
-    fn messages(&self, ticket: u64) -> impl Future<Output = Result<Vec<MessageRecord>, StoreError>> + Send;
-    fn participants(&self, ticket: u64) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
-    fn outbox_for_ticket(&self, ticket: u64) -> impl Future<Output = Result<Vec<OutboxRecord>, StoreError>> + Send;
+    fn ticket(
+        &self,
+        number: u64,
+    ) -> impl Future<Output = Result<Option<TicketRecord>, StoreError>> + Send;
+    fn tickets(
+        &self,
+        filter: &TicketFilter,
+    ) -> impl Future<Output = Result<Vec<TicketRecord>, StoreError>> + Send;
+    fn messages(
+        &self,
+        ticket: u64,
+    ) -> impl Future<Output = Result<Vec<MessageRecord>, StoreError>> + Send;
+    fn participants(
+        &self,
+        ticket: u64,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    fn outbox_for_ticket(
+        &self,
+        ticket: u64,
+    ) -> impl Future<Output = Result<Vec<OutboxRecord>, StoreError>> + Send;
     /// Pending mails whose next attempt is due at `now`, oldest first.
-    fn due_outbound(&self, now: i64, limit: u32) -> impl Future<Output = Result<Vec<DueMail>, StoreError>> + Send;
+    fn due_outbound(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DueMail>, StoreError>> + Send;
     /// When the next pending mail is due, if any.
     fn next_due_at(&self) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
     fn mark_sent(&self, id: i64, at: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn mark_retry(&self, id: i64, attempts: u32, next_attempt_at: i64, error: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn mark_failed(&self, id: i64, attempts: u32, error: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn mark_retry(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn mark_failed(
+        &self,
+        id: i64,
+        attempts: u32,
+        error: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn outbox_depth(&self) -> impl Future<Output = Result<OutboxDepth, StoreError>> + Send;
     /// A cheap query that proves the database answers.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -252,24 +282,75 @@ pub struct TicketState {
 
 /// One write transaction. Dropped without [`StoreTx::commit`], it rolls back.
 pub trait StoreTx: Send {
-    fn find_received(&mut self, message_id: Option<&str>, raw_sha256: &str) -> impl Future<Output = Result<Option<PreviouslyReceived>, StoreError>> + Send;
-    fn ticket_state(&mut self, number: u64) -> impl Future<Output = Result<Option<TicketState>, StoreError>> + Send;
+    fn find_received(
+        &mut self,
+        message_id: Option<&str>,
+        raw_sha256: &str,
+    ) -> impl Future<Output = Result<Option<PreviouslyReceived>, StoreError>> + Send;
+    fn ticket_state(
+        &mut self,
+        number: u64,
+    ) -> impl Future<Output = Result<Option<TicketState>, StoreError>> + Send;
     /// The ticket that any of these Message-IDs (sent or received) belongs to; the first match in
     /// the given order wins.
-    fn ticket_for_message_ids(&mut self, ids: &[String]) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+    fn ticket_for_message_ids(
+        &mut self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
     /// Acknowledgements queued for `recipient` at or after `since`.
-    fn acks_since(&mut self, recipient: &str, since: i64) -> impl Future<Output = Result<u32, StoreError>> + Send;
-    fn insert_ticket(&mut self, ticket: &NewTicket) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn acks_since(
+        &mut self,
+        recipient: &str,
+        since: i64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    fn insert_ticket(
+        &mut self,
+        ticket: &NewTicket,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Inserts the message and indexes its Message-ID for threading.
-    fn insert_message(&mut self, message: &NewMessage) -> impl Future<Output = Result<i64, StoreError>> + Send;
-    fn insert_attachment(&mut self, message: i64, attachment: &NewAttachment) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn add_participants(&mut self, ticket: u64, emails: &[String]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn insert_message(
+        &mut self,
+        message: &NewMessage,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn insert_attachment(
+        &mut self,
+        message: i64,
+        attachment: &NewAttachment,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn add_participants(
+        &mut self,
+        ticket: u64,
+        emails: &[String],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Sets the status; `resolved_at`/`resolution` are written as given (None clears them).
-    fn set_status(&mut self, ticket: u64, status: &str, resolved_at: Option<i64>, resolution: Option<&str>, now: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn touch(&mut self, ticket: u64, now: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn set_status(
+        &mut self,
+        ticket: u64,
+        status: &str,
+        resolved_at: Option<i64>,
+        resolution: Option<&str>,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn touch(
+        &mut self,
+        ticket: u64,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Queues a mail and indexes its Message-ID for threading.
-    fn enqueue(&mut self, mail: &NewOutbound) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn record_received(&mut self, received: &Received) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn record_quarantine(&mut self, raw_sha256: &str, reason: &str, source: &str, at: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn enqueue(
+        &mut self,
+        mail: &NewOutbound,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn record_received(
+        &mut self,
+        received: &Received,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn record_quarantine(
+        &mut self,
+        raw_sha256: &str,
+        reason: &str,
+        source: &str,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

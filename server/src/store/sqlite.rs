@@ -260,9 +260,10 @@ impl Store for SqliteStore {
     }
 
     async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
-        let row = sqlx::query("SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'pending'")
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'pending'")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(row.try_get("due")?)
     }
 
@@ -278,24 +279,34 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn mark_retry(&self, id: i64, attempts: u32, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1")
-            .bind(id)
-            .bind(attempts)
-            .bind(next_attempt_at)
-            .bind(error)
-            .execute(&self.pool)
-            .await?;
+    async fn mark_retry(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(attempts)
+        .bind(next_attempt_at)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn mark_failed(&self, id: i64, attempts: u32, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")
-            .bind(id)
-            .bind(attempts)
-            .bind(error)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(attempts)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -328,7 +339,11 @@ pub struct SqliteTx {
 }
 
 impl StoreTx for SqliteTx {
-    async fn find_received(&mut self, message_id: Option<&str>, raw_sha256: &str) -> Result<Option<PreviouslyReceived>, StoreError> {
+    async fn find_received(
+        &mut self,
+        message_id: Option<&str>,
+        raw_sha256: &str,
+    ) -> Result<Option<PreviouslyReceived>, StoreError> {
         let row = sqlx::query(
             "SELECT outcome, ticket FROM received WHERE raw_sha256 = ?2
              UNION ALL
@@ -463,7 +478,11 @@ impl StoreTx for SqliteTx {
         Ok(id)
     }
 
-    async fn insert_attachment(&mut self, message: i64, a: &NewAttachment) -> Result<(), StoreError> {
+    async fn insert_attachment(
+        &mut self,
+        message: i64,
+        a: &NewAttachment,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO attachments (message, filename, content_type, size, sha256, inline,
                 content_id, omitted)
@@ -493,7 +512,14 @@ impl StoreTx for SqliteTx {
         Ok(())
     }
 
-    async fn set_status(&mut self, ticket: u64, status: &str, resolved_at: Option<i64>, resolution: Option<&str>, now: i64) -> Result<(), StoreError> {
+    async fn set_status(
+        &mut self,
+        ticket: u64,
+        status: &str,
+        resolved_at: Option<i64>,
+        resolution: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE tickets SET status = ?2, resolved_at = ?3, resolution = ?4, updated_at = ?5
              WHERE number = ?1",
@@ -553,7 +579,13 @@ impl StoreTx for SqliteTx {
         Ok(())
     }
 
-    async fn record_quarantine(&mut self, raw_sha256: &str, reason: &str, source: &str, at: i64) -> Result<(), StoreError> {
+    async fn record_quarantine(
+        &mut self,
+        raw_sha256: &str,
+        reason: &str,
+        source: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO quarantine (raw_sha256, reason, source, received_at) VALUES (?1, ?2, ?3, ?4)",
         )

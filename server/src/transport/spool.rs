@@ -44,7 +44,9 @@ impl Transport for SpoolTransport {
         let transient = |e: std::io::Error| {
             DeliveryError::Transient(format!("spool {}: {e}", self.dir.display()))
         };
-        tokio::fs::create_dir_all(&self.dir).await.map_err(transient)?;
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(transient)?;
         let path = self.path_for(&mail.message_id);
         let tmp = self.dir.join(format!(".{}.tmp", mail.id));
         tokio::fs::write(&tmp, &mail.raw).await.map_err(transient)?;

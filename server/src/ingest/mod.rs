@@ -85,7 +85,9 @@ impl<S: Store> Desk<S> {
         let limit = self.config.storage.max_message_bytes;
         if raw.len() as u64 > limit {
             let reason = format!("message too large: {} bytes, limit {limit}", raw.len());
-            return self.quarantine(raw, &raw_sha256, None, &reason, source, now).await;
+            return self
+                .quarantine(raw, &raw_sha256, None, &reason, source, now)
+                .await;
         }
         let mail = match inbound::parse(raw) {
             Ok(mail) => mail,
@@ -153,7 +155,8 @@ impl<S: Store> Desk<S> {
                 reason: None,
             });
         }
-        tx.record_quarantine(raw_sha256, reason, source, now).await?;
+        tx.record_quarantine(raw_sha256, reason, source, now)
+            .await?;
         tx.record_received(&Received {
             message_id,
             raw_sha256: raw_sha256.to_string(),
@@ -397,8 +400,15 @@ impl<S: Store> Desk<S> {
                         sector: &state.sector,
                         locale,
                     };
-                    self.acknowledge(tx, mail, &ticket, AckReason::Reopened, TicketChange::Reopened, now)
-                        .await?
+                    self.acknowledge(
+                        tx,
+                        mail,
+                        &ticket,
+                        AckReason::Reopened,
+                        TicketChange::Reopened,
+                        now,
+                    )
+                    .await?
                 } else {
                     false
                 };
@@ -440,7 +450,11 @@ impl<S: Store> Desk<S> {
                         subject: subject.clone(),
                         status: TicketStatus::WaitingOnSupport.as_str().to_string(),
                         category: routed.category,
-                        priority: routed.priority.unwrap_or(Priority::Normal).as_str().to_string(),
+                        priority: routed
+                            .priority
+                            .unwrap_or(Priority::Normal)
+                            .as_str()
+                            .to_string(),
                         sector: routed.sector.clone(),
                         requester_email: sender.address.clone(),
                         requester_name: sender.name.clone(),
@@ -759,3 +773,6 @@ pub(crate) fn locale_from(text: &str) -> Locale {
         Locale::It
     }
 }
+
+#[cfg(test)]
+mod tests;
