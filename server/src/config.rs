@@ -397,21 +397,57 @@ impl Config {
             }
             None => text,
         };
-        let mut config: Config = toml::from_str(text)
-            .map_err(|e| ConfigError::Invalid(vec![parse_problem(text, file_label, &e)]))?;
+        // serde stops at the first bad value. To report them all, each bad key is taken out
+        // (its default stands in) and the text parsed again, until it parses or the problem
+        // cannot be located. Lines always refer to the file as written.
+        let original = locate::SpanIndex::new(text);
+        let mut problems = Vec::new();
+        let mut current = text.to_string();
+        let mut config: Config = loop {
+            match toml::from_str(&current) {
+                Ok(config) => break config,
+                Err(e) => {
+                    let mut problem = parse_problem(&current, file_label, &e);
+                    let path = locate::parse_path(&problem.key);
+                    if current != text {
+                        problem.line = original
+                            .as_ref()
+                            .and_then(|index| index.span_of(&path))
+                            .map(|span| locate::line_col(text, span.start).0)
+                            .or(problem.line);
+                    }
+                    problems.push(problem);
+                    match locate::without(&current, &path) {
+                        Some(next) if !path.is_empty() && problems.len() < 100 => current = next,
+                        _ => return Err(ConfigError::Invalid(problems)),
+                    }
+                }
+            }
+        };
         config.normalise();
-        let mut problems = config.validate();
-        if problems.is_empty() {
+        let mut semantic = config.validate();
+        if semantic.is_empty() && problems.is_empty() {
             return Ok(config);
         }
         let index = locate::SpanIndex::new(text);
-        for problem in &mut problems {
+        for problem in &mut semantic {
             problem.file = file_label.to_string();
             problem.line = index
                 .as_ref()
                 .and_then(|index| index.span_of(&locate::parse_path(&problem.key)))
                 .map(|span| locate::line_col(text, span.start).0);
         }
+        // A key that could not be read was replaced by its default; checks on that default, or
+        // on the table that lost it (a rule left with no condition), would only echo it.
+        semantic.retain(|s| {
+            !problems.iter().any(|p| {
+                p.key == s.key
+                    || p.key
+                        .strip_prefix(s.key.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
+        });
+        problems.extend(semantic);
         // Validation runs section by section; reading the list top to bottom alongside the file
         // is easier. The sort is stable, so problems on one line keep their order.
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));

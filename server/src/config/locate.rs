@@ -74,6 +74,37 @@ pub fn parse_path(text: &str) -> Vec<Segment> {
     path
 }
 
+/// `text` without the key or array element at `path`, re-serialised; None when the path does
+/// not lead anywhere. Used to look past one bad value for the next problem: the default takes
+/// the removed value's place.
+pub fn without(text: &str, path: &[Segment]) -> Option<String> {
+    let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+    let (last, parents) = path.split_last()?;
+    let mut item: &mut Item = doc.as_item_mut();
+    for segment in parents {
+        item = match segment {
+            Segment::Key(key) => item.get_mut(key.as_str())?,
+            Segment::Index(i) => item.get_mut(*i)?,
+        };
+    }
+    match (last, item) {
+        (Segment::Key(key), Item::Table(table)) => table.remove(key).map(|_| ()),
+        (Segment::Key(key), Item::Value(Value::InlineTable(table))) => {
+            table.remove(key).map(|_| ())
+        }
+        (Segment::Index(i), Item::ArrayOfTables(tables)) if *i < tables.len() => {
+            tables.remove(*i);
+            Some(())
+        }
+        (Segment::Index(i), Item::Value(Value::Array(array))) if *i < array.len() => {
+            array.remove(*i);
+            Some(())
+        }
+        _ => None,
+    }?;
+    Some(doc.to_string())
+}
+
 /// 1-based line and column of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

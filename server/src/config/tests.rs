@@ -636,3 +636,28 @@ fn config_round_trips_through_toml() {
         serde_json::to_value(&again).unwrap()
     );
 }
+
+#[test]
+fn every_unreadable_value_is_reported_not_just_the_first() {
+    let text = "\
+[helpdesk]
+staff_domains = \"projectpp.it\"
+[tickets]
+first_number = \"diecimila\"
+reopen_window_days = 999
+[acknowledgement]
+max_per_sender_per_hour = -3
+";
+    let all = problems(text);
+    let found: Vec<(Option<usize>, &str)> = all.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![
+            (Some(2), "helpdesk.staff_domains"),
+            (Some(4), "tickets.first_number"),
+            (Some(5), "tickets.reopen_window_days"),
+            (Some(7), "acknowledgement.max_per_sender_per_hour"),
+        ],
+        "{all:#?}"
+    );
+}
