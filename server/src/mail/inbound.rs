@@ -201,8 +201,8 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseProblem> {
         reply_to: message.reply_to().and_then(first_mailbox),
         to: mailboxes(message.to()),
         cc: mailboxes(message.cc()),
-        subject: message
-            .subject()
+        subject: undeclared_8bit_subject(raw, &message)
+            .or_else(|| message.subject().map(str::to_string))
             .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default(),
         text_body,
@@ -211,6 +211,28 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseProblem> {
         machine,
         content_language: header_text("Content-Language"),
     })
+}
+
+/// A Subject sent as raw 8-bit bytes without encoded-words declares no charset, and its bytes
+/// are often not UTF-8 (GBK, Shift_JIS, windows-1252 from old clients). mail-parser would read
+/// them as Latin-1; instead the charset is guessed from the bytes themselves, the way browsers
+/// guess undeclared pages. None when the header is valid UTF-8 or ASCII (mail-parser's reading
+/// stands).
+fn undeclared_8bit_subject(raw: &[u8], message: &mail_parser::Message<'_>) -> Option<String> {
+    let header = message
+        .headers()
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case("Subject"))?;
+    let value = raw.get(header.offset_start() as usize..header.offset_end() as usize)?;
+    if std::str::from_utf8(value).is_ok() {
+        return None;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(value, true);
+    let (text, _, _) = detector
+        .guess(None, chardetng::Utf8Detection::Allow)
+        .decode(value);
+    Some(text.into_owned())
 }
 
 fn first_mailbox(address: &Address<'_>) -> Option<Mailbox> {
