@@ -37,11 +37,15 @@ fn main() {
         let reply_dir = work.path().join(format!("reply-{attachment}"));
         let new_bytes = generate(&new_dir, count, attachment, None);
         let reply_bytes = generate(&reply_dir, count, attachment, Some(FIRST_NUMBER));
+        // Flush the generator's writes first, so the kernel writing them back does not compete
+        // with the run being measured.
+        settle();
 
         let (seconds, outcomes) = run_ingest(&server, &data_dir, &new_dir);
         check(&outcomes, "created", count);
         report(&format!("{label}, new tickets"), count, seconds, new_bytes);
 
+        settle();
         let (seconds, outcomes) = run_ingest(&server, &data_dir, &reply_dir);
         check(&outcomes, "appended", count);
         report(
@@ -55,6 +59,10 @@ fn main() {
         let _ = std::fs::remove_dir_all(&new_dir);
         let _ = std::fs::remove_dir_all(&reply_dir);
     }
+}
+
+fn settle() {
+    let _ = Command::new("sync").status();
 }
 
 fn report(label: &str, count: usize, seconds: f64, bytes: u64) {

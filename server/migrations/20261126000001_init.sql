@@ -57,6 +57,15 @@ CREATE TABLE message_ids (
     ticket      INTEGER NOT NULL REFERENCES tickets(number)
 ) WITHOUT ROWID;
 
+-- The index maintains itself: one statement per message instead of two on the hot path. The
+-- first ticket to claim a Message-ID keeps it, so a mail copied into two tickets (a merge, a
+-- forward) still threads to where it started.
+CREATE TRIGGER messages_index_message_id AFTER INSERT ON messages
+WHEN NEW.message_id IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO message_ids (message_id, ticket) VALUES (NEW.message_id, NEW.ticket);
+END;
+
 CREATE TABLE attachments (
     id           INTEGER PRIMARY KEY,
     message      INTEGER NOT NULL REFERENCES messages(id),

@@ -31,12 +31,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl BlobStore {
-    /// Opens (creating) the folder.
+    /// Opens (creating) the folder and its 256 fan-out subfolders, so that storing a blob
+    /// never has to check for its folder.
     pub fn open(root: &Path) -> Result<Self, BlobError> {
-        fs::create_dir_all(root).map_err(|source| BlobError {
-            path: root.to_path_buf(),
-            source,
-        })?;
+        for byte in 0..=255u8 {
+            let dir = root.join(format!("{byte:02x}"));
+            fs::create_dir_all(&dir).map_err(|source| BlobError { path: dir, source })?;
+        }
         Ok(Self {
             root: root.to_path_buf(),
         })
@@ -59,7 +60,6 @@ impl BlobStore {
             source,
         };
         let dir = path.parent().unwrap_or(&self.root);
-        fs::create_dir_all(dir).map_err(err)?;
         // A unique temp name per writer: two processes storing the same blob must not collide.
         let tmp = dir.join(format!(
             ".{sha256}.{}.{:x}.tmp",

@@ -6,6 +6,7 @@ use mail_builder::MessageBuilder;
 use crate::config::{Config, OrganisationConfig, RoutingRule};
 use crate::desk::Desk;
 use crate::ingest::IngestError;
+use crate::operator::OperatorError;
 use crate::store::{Store, TicketFilter};
 
 /// The demo organisation's mail domain.
@@ -63,8 +64,22 @@ pub fn with_demo_organisation(mut config: Config) -> Config {
     config
 }
 
-/// Seeds sample tickets when the database has none; returns how many messages it ingested.
-pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, IngestError> {
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("rendering a sample mail: {0}")]
+    Render(#[from] std::io::Error),
+}
+
+/// Seeds sample tickets when the database has none — one waiting on support, one waiting on
+/// the customer, one resolved — and returns how many messages it ingested.
+pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, SeedError> {
     let any = desk
         .store
         .tickets(&TicketFilter {
@@ -99,6 +114,7 @@ pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, IngestError> {
         ),
     ];
     let mut count = 0;
+    let mut numbers = Vec::new();
     for ((name, address), subject, body, id) in samples {
         let raw = MessageBuilder::new()
             .from((name, address))
@@ -108,8 +124,21 @@ pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, IngestError> {
             .date(desk.now_ms() / 1000)
             .text_body(body)
             .write_to_vec()?;
-        desk.ingest(&raw, "demo").await?;
+        numbers.extend(desk.ingest(&raw, "demo").await?.ticket);
         count += 1;
+    }
+    if let [_, web, printer] = numbers[..] {
+        desk.reply(
+            web,
+            "Buongiorno Giulia, il sito risponde dall'esterno. Può dirci che errore mostra il \
+             browser in ufficio?",
+        )
+        .await?;
+        desk.resolve(
+            printer,
+            Some("Riavviato lo spooler di stampa del magazzino."),
+        )
+        .await?;
     }
     Ok(count)
 }

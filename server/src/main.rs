@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ppdesk_server::config::{self, Config, ConfigError, TransportKind};
 use ppdesk_server::desk::Desk;
-use ppdesk_server::ingest::{IngestReport, SOURCE_STDIN};
+use ppdesk_server::ingest::{BATCH_SIZE, IngestReport, SOURCE_STDIN};
 use ppdesk_server::outbox::{self, DeliveryStats};
 use ppdesk_server::serve;
 use ppdesk_server::store::TicketFilter;
@@ -99,10 +99,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let serving = matches!(cli.command, Command::Serve { .. });
     init_logging(serving);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One-shot commands run on one thread: the database is the bottleneck, and handing every
+    // statement across worker threads costs more than it brings. The server uses them all.
+    let mut builder = if serving {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ppdesk-server: cannot start the async runtime: {e}");
@@ -119,6 +123,7 @@ fn init_logging(serving: bool) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
 }
@@ -200,28 +205,40 @@ async fn ingest(config: Config, data_dir: &Path, dir: Option<&Path>) -> anyhow::
         }
         Some(dir) => {
             let files = list_files(dir).with_context(|| format!("listing {}", dir.display()))?;
-            for path in files {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .into_owned();
-                let taken = match std::fs::read(&path) {
-                    Ok(raw) => desk
-                        .ingest(&raw, &format!("file:{name}"))
-                        .await
-                        .map_err(anyhow::Error::from),
-                    Err(e) => Err(anyhow::Error::from(e).context("reading the file")),
-                };
-                match taken {
-                    Ok(report) => writeln!(stdout, "{}", report_json(&report, Some(&name)))?,
-                    Err(e) => {
-                        retry_needed = true;
-                        let line = serde_json::json!({
-                            "file": name, "outcome": null, "ticket": null,
-                            "acknowledged": false, "error": format!("{e:#}"),
-                        });
-                        writeln!(stdout, "{line}")?;
+            for chunk in files.chunks(BATCH_SIZE) {
+                let mut batch = Vec::with_capacity(chunk.len());
+                let mut names = Vec::with_capacity(chunk.len());
+                for path in chunk {
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap_or(path)
+                        .to_string_lossy()
+                        .into_owned();
+                    match std::fs::read(path) {
+                        Ok(raw) => {
+                            batch.push((raw, format!("file:{name}")));
+                            names.push(name);
+                        }
+                        Err(e) => {
+                            retry_needed = true;
+                            writeln!(
+                                stdout,
+                                "{}",
+                                error_json(
+                                    &name,
+                                    &anyhow::Error::from(e).context("reading the file")
+                                )
+                            )?;
+                        }
+                    }
+                }
+                for (name, taken) in names.iter().zip(desk.ingest_batch(&batch).await) {
+                    match taken {
+                        Ok(report) => writeln!(stdout, "{}", report_json(&report, Some(name)))?,
+                        Err(e) => {
+                            retry_needed = true;
+                            writeln!(stdout, "{}", error_json(name, &anyhow::Error::from(e)))?;
+                        }
                     }
                 }
             }
@@ -240,6 +257,13 @@ async fn ingest(config: Config, data_dir: &Path, dir: Option<&Path>) -> anyhow::
     })
 }
 
+fn error_json(file: &str, error: &anyhow::Error) -> serde_json::Value {
+    serde_json::json!({
+        "file": file, "outcome": null, "ticket": null,
+        "acknowledged": false, "error": format!("{error:#}"),
+    })
+}
+
 fn report_json(report: &IngestReport, file: Option<&str>) -> serde_json::Value {
     let mut value = serde_json::json!({
         "outcome": report.outcome,
@@ -255,16 +279,13 @@ fn report_json(report: &IngestReport, file: Option<&str>) -> serde_json::Value {
     value
 }
 
-/// Every regular file below `dir`, sorted by path, hidden files skipped.
+/// Every regular file below `dir`, hidden ones included, sorted by path.
 fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(&folder)? {
             let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
             let kind = entry.file_type()?;
             if kind.is_dir() {
                 pending.push(entry.path());

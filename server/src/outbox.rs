@@ -20,8 +20,15 @@ pub enum DeliveryError {
 
 /// Something that delivers rendered mail.
 pub trait Transport: Send + Sync {
-    /// Delivers one mail. Must be idempotent per Message-ID where the medium allows it.
+    /// Delivers one mail.
     fn deliver(&self, mail: &DueMail) -> impl Future<Output = Result<(), DeliveryError>> + Send;
+
+    /// True when delivering the same mail twice has the effect of delivering it once (a file
+    /// named by Message-ID). Then successes are recorded once per round instead of once per
+    /// mail; otherwise each is recorded before the next send, so a crash repeats at most one.
+    fn redelivery_is_harmless(&self) -> bool {
+        false
+    }
 }
 
 /// How often and how long to retry.
@@ -67,14 +74,18 @@ pub async fn deliver_due<S: Store, T: Transport>(
         if due.is_empty() {
             return Ok(stats);
         }
-        let mut progressed = false;
+        let batch_marks = transport.redelivery_is_harmless();
+        let mut delivered = Vec::new();
         for mail in &due {
             let attempts = mail.attempts.saturating_add(1);
             match transport.deliver(mail).await {
                 Ok(()) => {
-                    store.mark_sent(mail.id, now_ms()).await?;
+                    if batch_marks {
+                        delivered.push(mail.id);
+                    } else {
+                        store.mark_sent(&[mail.id], now_ms()).await?;
+                    }
                     stats.sent += 1;
-                    progressed = true;
                     tracing::info!(message_id = %mail.message_id, recipient = %mail.recipient, "delivered");
                 }
                 Err(DeliveryError::Permanent(error)) => {
@@ -97,8 +108,11 @@ pub async fn deliver_due<S: Store, T: Transport>(
                 }
             }
         }
-        // Every mail in the batch was deferred or failed: nothing more is due right now.
-        if !progressed && (due.len() as u32) < BATCH {
+        if !delivered.is_empty() {
+            store.mark_sent(&delivered, now_ms()).await?;
+        }
+        // A short batch was everything due; what failed now waits for its backoff.
+        if (due.len() as u32) < BATCH {
             return Ok(stats);
         }
     }

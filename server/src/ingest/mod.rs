@@ -77,88 +77,156 @@ pub enum IngestError {
 /// Where a message came from, kept with quarantined mail.
 pub const SOURCE_STDIN: &str = "stdin";
 
+/// A message made ready for its transaction: parsed, hashed, its blobs written.
+enum Prepared {
+    Mail {
+        mail: Box<InboundMail>,
+        raw_sha256: String,
+        attachments: Vec<NewAttachment>,
+    },
+    Unusable {
+        raw_sha256: String,
+        reason: String,
+    },
+}
+
+/// How many messages one transaction takes in a batch: enough to share the commit and the
+/// index pages, few enough that a failing batch is cheap to redo one by one.
+pub const BATCH_SIZE: usize = 64;
+
 impl<S: Store> Desk<S> {
-    /// Takes one raw RFC 5322 message.
+    /// Takes one raw RFC 5322 message, in its own transaction.
     pub async fn ingest(&self, raw: &[u8], source: &str) -> Result<IngestReport, IngestError> {
-        let now = self.now_ms();
+        let prepared = self.prepare(raw)?;
+        let mut tx = self.store.begin().await?;
+        let report = self.take(&mut tx, &prepared, source).await?;
+        tx.commit().await?;
+        log_taken(&report, source);
+        Ok(report)
+    }
+
+    /// Takes several messages in one transaction (imports, `ingest --dir`, a mailbox backlog):
+    /// each is decided exactly as alone, and all commit together. If anything fails the batch is
+    /// rolled back and each message is taken alone, so one bad message costs only itself.
+    pub async fn ingest_batch(
+        &self,
+        messages: &[(Vec<u8>, String)],
+    ) -> Vec<Result<IngestReport, IngestError>> {
+        match self.try_batch(messages).await {
+            Ok(reports) => {
+                for (report, (_, source)) in reports.iter().zip(messages) {
+                    log_taken(report, source);
+                }
+                reports.into_iter().map(Ok).collect()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "batch rolled back; taking its messages one by one");
+                let mut results = Vec::with_capacity(messages.len());
+                for (raw, source) in messages {
+                    results.push(self.ingest(raw, source).await);
+                }
+                results
+            }
+        }
+    }
+
+    async fn try_batch(
+        &self,
+        messages: &[(Vec<u8>, String)],
+    ) -> Result<Vec<IngestReport>, IngestError> {
+        let prepared = messages
+            .iter()
+            .map(|(raw, _)| self.prepare(raw))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut tx = self.store.begin().await?;
+        let mut reports = Vec::with_capacity(prepared.len());
+        for (prepared, (_, source)) in prepared.iter().zip(messages) {
+            reports.push(self.take(&mut tx, prepared, source).await?);
+        }
+        tx.commit().await?;
+        Ok(reports)
+    }
+
+    /// Everything that needs no database: size check, parsing, hashing, writing blobs. The raw
+    /// bytes are kept for every message, usable or not.
+    fn prepare(&self, raw: &[u8]) -> Result<Prepared, IngestError> {
         let raw_sha256 = sha256_hex(raw);
+        self.blobs.put(&raw_sha256, raw)?;
         let limit = self.config.storage.max_message_bytes;
         if raw.len() as u64 > limit {
-            let reason = format!("message too large: {} bytes, limit {limit}", raw.len());
-            return self
-                .quarantine(raw, &raw_sha256, None, &reason, source, now)
-                .await;
-        }
-        let mail = match inbound::parse(raw) {
-            Ok(mail) => mail,
-            Err(problem) => {
-                return self
-                    .quarantine(raw, &raw_sha256, None, &problem.to_string(), source, now)
-                    .await;
-            }
-        };
-        self.blobs.put(&raw_sha256, raw)?;
-        let attachments = self.store_attachments(&mail)?;
-
-        let mut tx = self.store.begin().await?;
-        if let Some(previous) = tx
-            .find_received(mail.message_id.as_deref(), &raw_sha256)
-            .await?
-        {
-            return Ok(IngestReport {
-                outcome: Outcome::Duplicate,
-                ticket: previous.ticket,
-                acknowledged: false,
-                reason: None,
+            return Ok(Prepared::Unusable {
+                raw_sha256,
+                reason: format!("message too large: {} bytes, limit {limit}", raw.len()),
             });
         }
-        let plan = self.plan(&mut tx, &mail).await?;
+        Ok(match inbound::parse(raw) {
+            Ok(mail) => Prepared::Mail {
+                attachments: self.store_attachments(&mail)?,
+                mail: Box::new(mail),
+                raw_sha256,
+            },
+            Err(problem) => Prepared::Unusable {
+                raw_sha256,
+                reason: problem.to_string(),
+            },
+        })
+    }
+
+    /// Decides and writes one prepared message inside the caller's transaction.
+    async fn take(
+        &self,
+        tx: &mut S::Tx,
+        prepared: &Prepared,
+        source: &str,
+    ) -> Result<IngestReport, IngestError> {
+        let now = self.now_ms();
+        let (mail, raw_sha256, attachments) = match prepared {
+            Prepared::Unusable { raw_sha256, reason } => {
+                return self.quarantine(tx, raw_sha256, reason, source, now).await;
+            }
+            Prepared::Mail {
+                mail,
+                raw_sha256,
+                attachments,
+            } => (mail.as_ref(), raw_sha256, attachments),
+        };
+        if let Some(previous) = tx
+            .find_received(mail.message_id.as_deref(), raw_sha256)
+            .await?
+        {
+            return Ok(duplicate(previous.ticket));
+        }
+        let plan = self.plan(tx, mail).await?;
         let report = self
-            .apply(&mut tx, &mail, &raw_sha256, &attachments, plan, now)
+            .apply(tx, mail, raw_sha256, attachments, plan, now)
             .await?;
         tx.record_received(&Received {
             message_id: mail.message_id.clone(),
-            raw_sha256,
+            raw_sha256: raw_sha256.clone(),
             outcome: report.outcome.as_str(),
             ticket: report.ticket,
             detail: report.reason.clone(),
             received_at: now,
         })
         .await?;
-        tx.commit().await?;
-        tracing::info!(
-            outcome = report.outcome.as_str(),
-            ticket = report.ticket,
-            acknowledged = report.acknowledged,
-            source,
-            "message taken"
-        );
         Ok(report)
     }
 
     async fn quarantine(
         &self,
-        raw: &[u8],
+        tx: &mut S::Tx,
         raw_sha256: &str,
-        message_id: Option<String>,
         reason: &str,
         source: &str,
         now: i64,
     ) -> Result<IngestReport, IngestError> {
-        self.blobs.put(raw_sha256, raw)?;
-        let mut tx = self.store.begin().await?;
-        if let Some(previous) = tx.find_received(message_id.as_deref(), raw_sha256).await? {
-            return Ok(IngestReport {
-                outcome: Outcome::Duplicate,
-                ticket: previous.ticket,
-                acknowledged: false,
-                reason: None,
-            });
+        if let Some(previous) = tx.find_received(None, raw_sha256).await? {
+            return Ok(duplicate(previous.ticket));
         }
         tx.record_quarantine(raw_sha256, reason, source, now)
             .await?;
         tx.record_received(&Received {
-            message_id,
+            message_id: None,
             raw_sha256: raw_sha256.to_string(),
             outcome: Outcome::Quarantined.as_str(),
             ticket: None,
@@ -166,8 +234,6 @@ impl<S: Store> Desk<S> {
             received_at: now,
         })
         .await?;
-        tx.commit().await?;
-        tracing::warn!(reason, source, sha256 = raw_sha256, "message quarantined");
         Ok(IngestReport {
             outcome: Outcome::Quarantined,
             ticket: None,
@@ -740,6 +806,32 @@ pub(crate) struct OutboundRecord<'a> {
     pub message_id: &'a str,
     pub body: &'a str,
     pub raw: Vec<u8>,
+}
+
+fn duplicate(ticket: Option<u64>) -> IngestReport {
+    IngestReport {
+        outcome: Outcome::Duplicate,
+        ticket,
+        acknowledged: false,
+        reason: None,
+    }
+}
+
+fn log_taken(report: &IngestReport, source: &str) {
+    match report.outcome {
+        Outcome::Quarantined => tracing::warn!(
+            reason = report.reason.as_deref().unwrap_or_default(),
+            source,
+            "message quarantined"
+        ),
+        outcome => tracing::info!(
+            outcome = outcome.as_str(),
+            ticket = report.ticket,
+            acknowledged = report.acknowledged,
+            source,
+            "message taken"
+        ),
+    }
 }
 
 /// The sender; parse() guarantees there is one.

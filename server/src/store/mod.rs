@@ -245,7 +245,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<DueMail>, StoreError>> + Send;
     /// When the next pending mail is due, if any.
     fn next_due_at(&self) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
-    fn mark_sent(&self, id: i64, at: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Marks mails delivered, in one transaction.
+    fn mark_sent(
+        &self,
+        ids: &[i64],
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn mark_retry(
         &self,
         id: i64,
@@ -307,7 +312,7 @@ pub trait StoreTx: Send {
         &mut self,
         ticket: &NewTicket,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-    /// Inserts the message and indexes its Message-ID for threading.
+    /// Inserts the message; its Message-ID becomes findable for threading.
     fn insert_message(
         &mut self,
         message: &NewMessage,
@@ -336,7 +341,8 @@ pub trait StoreTx: Send {
         ticket: u64,
         now: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Queues a mail and indexes its Message-ID for threading.
+    /// Queues a mail. Record it with [`StoreTx::insert_message`] too, which makes its
+    /// Message-ID findable for threading.
     fn enqueue(
         &mut self,
         mail: &NewOutbound,

@@ -12,9 +12,15 @@ use sqlx::{Row, Sqlite, Transaction};
 use super::*;
 
 /// The SQLite store.
+///
+/// SQLite takes one writer at a time, so writes go through a pool of exactly one connection:
+/// its page cache stays warm from one transaction to the next (another connection's commit would
+/// invalidate it) and no writer ever waits on SQLite's busy lock. Reads use their own pool and
+/// see the last commit through WAL without blocking the writer.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    writer: SqlitePool,
+    reader: SqlitePool,
 }
 
 impl SqliteStore {
@@ -32,11 +38,11 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-16000");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
         // sqlite_sequence holds AUTOINCREMENT's high-water mark; seeding it sets the first number.
         let first = i64::try_from(first_number.saturating_sub(1)).unwrap_or(i64::MAX - 1);
         sqlx::query(
@@ -44,14 +50,18 @@ impl SqliteStore {
              SELECT 'tickets', ?1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'tickets')",
         )
         .bind(first)
-        .execute(&pool)
+        .execute(&writer)
         .await?;
-        Ok(Self { pool })
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
     }
 
-    /// The connection pool, for tests that need to look underneath.
+    /// The writer's pool, for tests that need to look underneath.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        &self.writer
     }
 }
 
@@ -114,7 +124,7 @@ impl Store for SqliteStore {
     type Tx = SqliteTx;
 
     async fn begin(&self) -> Result<SqliteTx, StoreError> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         Ok(SqliteTx { tx })
     }
 
@@ -122,7 +132,7 @@ impl Store for SqliteStore {
         let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE number = ?1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(to_i64(number))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(ticket_from_row).transpose()
     }
@@ -137,7 +147,7 @@ impl Store for SqliteStore {
             .bind(filter.status.as_deref())
             .bind(filter.requester.as_deref())
             .bind(filter.limit.map(i64::from).unwrap_or(-1))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(ticket_from_row).collect()
     }
@@ -149,7 +159,7 @@ impl Store for SqliteStore {
              FROM messages WHERE ticket = ?1 ORDER BY id",
         )
         .bind(to_i64(ticket))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let attachment_rows = sqlx::query(
             "SELECT a.message, a.filename, a.content_type, a.size, a.sha256, a.inline, a.omitted
@@ -157,7 +167,7 @@ impl Store for SqliteStore {
              WHERE m.ticket = ?1 ORDER BY a.id",
         )
         .bind(to_i64(ticket))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let mut messages = rows
             .iter()
@@ -198,7 +208,7 @@ impl Store for SqliteStore {
     async fn participants(&self, ticket: u64) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query("SELECT email FROM participants WHERE ticket = ?1 ORDER BY email")
             .bind(to_i64(ticket))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter()
             .map(|r| r.try_get("email").map_err(StoreError::from))
@@ -212,7 +222,7 @@ impl Store for SqliteStore {
              FROM outbox WHERE ticket = ?1 ORDER BY id",
         )
         .bind(to_i64(ticket))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|row| {
@@ -244,7 +254,7 @@ impl Store for SqliteStore {
         )
         .bind(now)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|row| {
@@ -262,20 +272,25 @@ impl Store for SqliteStore {
     async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
         let row =
             sqlx::query("SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'pending'")
-                .fetch_one(&self.pool)
+                .fetch_one(&self.reader)
                 .await?;
         Ok(row.try_get("due")?)
     }
 
-    async fn mark_sent(&self, id: i64, at: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL
-             WHERE id = ?1",
-        )
-        .bind(id)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
+    async fn mark_sent(&self, ids: &[i64], at: i64) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
+                    last_error = NULL
+                 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -293,7 +308,7 @@ impl Store for SqliteStore {
         .bind(attempts)
         .bind(next_attempt_at)
         .bind(error)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -305,7 +320,7 @@ impl Store for SqliteStore {
         .bind(id)
         .bind(attempts)
         .bind(error)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -318,7 +333,7 @@ impl Store for SqliteStore {
                 MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
              FROM outbox WHERE status != 'sent'",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reader)
         .await?;
         Ok(OutboxDepth {
             pending: to_u64(row.try_get("pending")?, "outbox")?,
@@ -328,7 +343,7 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
     }
 }
@@ -471,11 +486,7 @@ impl StoreTx for SqliteTx {
         .bind(m.created_at)
         .fetch_one(&mut *self.tx)
         .await?;
-        let id: i64 = row.try_get("id")?;
-        if let Some(message_id) = &m.message_id {
-            index_message_id(&mut self.tx, message_id, m.ticket).await?;
-        }
-        Ok(id)
+        Ok(row.try_get("id")?)
     }
 
     async fn insert_attachment(
@@ -557,9 +568,6 @@ impl StoreTx for SqliteTx {
         .bind(mail.created_at)
         .execute(&mut *self.tx)
         .await?;
-        if let Some(ticket) = mail.ticket {
-            index_message_id(&mut self.tx, &mail.message_id, ticket).await?;
-        }
         Ok(())
     }
 
@@ -602,21 +610,6 @@ impl StoreTx for SqliteTx {
         self.tx.commit().await?;
         Ok(())
     }
-}
-
-/// The first ticket to claim a Message-ID keeps it: a mail copied into two tickets (a merge, a
-/// forward) still threads to where it started.
-async fn index_message_id(
-    tx: &mut Transaction<'static, Sqlite>,
-    message_id: &str,
-    ticket: u64,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT OR IGNORE INTO message_ids (message_id, ticket) VALUES (?1, ?2)")
-        .bind(message_id)
-        .bind(to_i64(ticket))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Where the database file lives in a data dir.

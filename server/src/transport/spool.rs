@@ -40,17 +40,24 @@ impl SpoolTransport {
 }
 
 impl Transport for SpoolTransport {
+    fn redelivery_is_harmless(&self) -> bool {
+        true
+    }
+
     async fn deliver(&self, mail: &DueMail) -> Result<(), DeliveryError> {
         let transient = |e: std::io::Error| {
             DeliveryError::Transient(format!("spool {}: {e}", self.dir.display()))
         };
-        tokio::fs::create_dir_all(&self.dir)
-            .await
-            .map_err(transient)?;
+        // Writing a few kilobytes to a local folder takes less than handing the work to the
+        // blocking pool and back, so it is done in place, like the blob store's writes.
         let path = self.path_for(&mail.message_id);
         let tmp = self.dir.join(format!(".{}.tmp", mail.id));
-        tokio::fs::write(&tmp, &mail.raw).await.map_err(transient)?;
-        tokio::fs::rename(&tmp, &path).await.map_err(transient)
+        if std::fs::write(&tmp, &mail.raw).is_err() {
+            // First delivery, or the folder was removed: create it and try once more.
+            std::fs::create_dir_all(&self.dir).map_err(transient)?;
+            std::fs::write(&tmp, &mail.raw).map_err(transient)?;
+        }
+        std::fs::rename(&tmp, &path).map_err(transient)
     }
 }
 
