@@ -1,0 +1,11 @@
+//! End-to-end tests of ppdesk: the real `ppdesk-server` binary, driven through its command line
+//! and HTTP like an MTA, a technician and a monitoring probe would. One test binary (one link);
+//! each module is one part of the contract.
+//!
+//! Build the server first: `cargo build --workspace --bins` (tests/run.sh does).
+
+mod acknowledgements;
+mod cli;
+mod correlation;
+mod ingest_contract;
+mod scenarios;

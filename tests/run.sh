@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one test command (README "Tests and CI"): bash tests/run.sh
+# Idempotent: installs only what is missing, then format check, lints, build, every test.
+# Ends with cargo test's summary lines.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# --- 1. System packages the tests need -------------------------------------------------------
+# One apt package per line; installed only when dpkg does not know it yet. Later issues add
+# theirs here, e.g. mail servers for IMAP/LMTP intake (dovecot-imapd dovecot-lmtpd opensmtpd,
+# see ../shared/recipes/mail-test-servers.md), xvfb for the tray agent, chromium for the portal.
+APT_PACKAGES=(
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "tests/run.sh: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- 2. Rust: the toolchain comes from rust-toolchain.toml (rustup installs it on first use) ----
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "tests/run.sh: cargo not found; install rustup" >&2
+  exit 1
+fi
+# Build output outside the clone, shared with CI and other clones.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ppdesk/target}"
+
+# --- 3. Checks, fastest first; the e2e tests need the binaries built before them ---------------
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo build --workspace --bins
+cargo test --workspace
