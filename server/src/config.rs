@@ -52,6 +52,150 @@ pub struct Config {
     pub organisations: Vec<OrganisationConfig>,
     /// The HTTP listener and signing secret.
     pub server: ServerConfig,
+    /// The helpdesk mailbox to take mail from (`[imap]`); absent = no mailbox intake.
+    pub imap: Option<ImapConfig>,
+    /// The built-in LMTP listener an MTA can deliver to.
+    pub lmtp: LmtpConfig,
+    /// The SMTP relay for `outbox.transport = "smtp"` (`[smtp]`).
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// How a mail connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Tls,
+    /// Plain connection upgraded with STARTTLS before logging in (IMAP 143, submission 587).
+    Starttls,
+    /// No encryption: only for a server on the same machine or a test.
+    None,
+}
+
+/// How ppdesk logs in to the mailbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapAuth {
+    /// LOGIN with username and password.
+    #[default]
+    Login,
+    /// SASL XOAUTH2 with an OAuth access token in `password`/`password_file` (Microsoft 365,
+    /// Google Workspace).
+    Xoauth2,
+}
+
+/// `[imap]`: the helpdesk mailbox on the customer's existing mail server.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    /// Server host name.
+    pub host: String,
+    /// Port; default 993 with `tls = "tls"`, else 143.
+    pub port: Option<u16>,
+    /// `tls` (default), `starttls` or `none`.
+    #[serde(default = "default_imap_tls")]
+    pub tls: TlsMode,
+    /// `login` (default) or `xoauth2`.
+    #[serde(default)]
+    pub auth: ImapAuth,
+    pub username: String,
+    /// The password (or OAuth token); prefer `password_file`.
+    pub password: Option<String>,
+    /// A file holding the password (or token), read at each login so a refreshed token is used.
+    pub password_file: Option<PathBuf>,
+    /// The folder new mail arrives in.
+    #[serde(default = "default_inbox")]
+    pub mailbox: String,
+    /// Where taken messages are moved; created if missing.
+    #[serde(default = "default_processed")]
+    pub processed_folder: String,
+    /// Where quarantined messages are moved; created if missing.
+    #[serde(default = "default_quarantine")]
+    pub quarantine_folder: String,
+    /// Seconds between checks when the server has no IDLE (and the longest IDLE before
+    /// re-checking, capped at 25 minutes as RFC 2177 advises).
+    #[serde(default = "default_poll_secs")]
+    pub poll_interval_secs: u64,
+}
+
+fn default_imap_tls() -> TlsMode {
+    TlsMode::Tls
+}
+fn default_inbox() -> String {
+    "INBOX".to_string()
+}
+fn default_processed() -> String {
+    "Processed".to_string()
+}
+fn default_quarantine() -> String {
+    "Quarantine".to_string()
+}
+fn default_poll_secs() -> u64 {
+    60
+}
+
+impl ImapConfig {
+    /// The port, defaulted from the TLS mode.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Tls => 993,
+            _ => 143,
+        })
+    }
+}
+
+/// `[lmtp]`: the LMTP listener (RFC 2033) for an MTA delivering straight to ppdesk.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LmtpConfig {
+    pub enabled: bool,
+    /// Socket address; loopback by default, as LMTP has no authentication.
+    pub listen: String,
+}
+
+impl Default for LmtpConfig {
+    fn default() -> Self {
+        LmtpConfig {
+            enabled: false,
+            listen: "127.0.0.1:2424".to_string(),
+        }
+    }
+}
+
+/// `[smtp]`: the relay outbound mail is handed to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    /// Port; default 465 with `tls = "tls"`, 587 with `starttls`, 25 with `none`.
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls` or `none`.
+    #[serde(default = "default_smtp_tls")]
+    pub tls: TlsMode,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// Seconds before a connection or command is given up (a transient failure).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_smtp_tls() -> TlsMode {
+    TlsMode::Starttls
+}
+fn default_smtp_timeout() -> u64 {
+    30
+}
+
+impl SmtpConfig {
+    /// The port, defaulted from the TLS mode.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Tls => 465,
+            TlsMode::Starttls => 587,
+            TlsMode::None => 25,
+        })
+    }
 }
 
 /// `[helpdesk]`: the identity of the helpdesk and who counts as staff.
@@ -237,6 +381,8 @@ pub enum TransportKind {
     /// Write each message as a file into the spool directory, for an MTA or a test to pick up.
     #[default]
     Spool,
+    /// Hand each message to the relay in `[smtp]`.
+    Smtp,
 }
 
 /// `[routing]`: sectors, categories and routing rules.

@@ -169,7 +169,7 @@ fn wrong_type_names_line_and_key() {
     );
     assert!(p.reason.contains("expected a whole number"), "{p}");
 
-    let p = only_problem("[outbox]\ntransport = \"smtp\"\n");
+    let p = only_problem("[outbox]\ntransport = \"pigeon\"\n");
     assert_eq!(
         (p.line, p.key.as_str()),
         (Some(2), "outbox.transport"),
@@ -660,4 +660,28 @@ max_per_sender_per_hour = -3
         ],
         "{all:#?}"
     );
+}
+
+#[test]
+fn mail_sections_are_checked() {
+    let all = problems(
+        "[outbox]\ntransport = \"smtp\"\n[imap]\nhost = \"\"\nusername = \"helpdesk@x.it\"\n\
+         processed_folder = \"INBOX\"\n[lmtp]\nenabled = true\nlisten = \"nowhere\"\n",
+    );
+    let keys: Vec<&str> = all.iter().map(|p| p.key.as_str()).collect();
+    for key in [
+        "outbox.transport",
+        "imap.host",
+        "imap",
+        "imap.processed_folder",
+        "lmtp.listen",
+    ] {
+        assert!(keys.contains(&key), "{key} missing in {all:#?}");
+    }
+    let ok = parse(
+        "[outbox]\ntransport = \"smtp\"\n[smtp]\nhost = \"127.0.0.1\"\nport = 2525\ntls = \"none\"\n\
+         [imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\nusername = \"h@x.it\"\npassword = \"s\"\n",
+    );
+    assert_eq!(ok.smtp.as_ref().map(|s| s.port()), Some(2525));
+    assert_eq!(ok.imap.as_ref().map(|i| i.port()), Some(143));
 }

@@ -134,7 +134,76 @@ pub fn validate(config: &Config) -> Vec<ConfigProblem> {
     routing(config, &mut p);
     organisations(config, &mut p);
     server(config, &mut p);
+    mail(config, &mut p);
     p.0
+}
+
+fn mail(config: &Config, p: &mut Problems) {
+    if let Some(imap) = &config.imap {
+        if imap.host.trim().is_empty() {
+            p.push("imap.host", "must not be empty");
+        }
+        if imap.username.trim().is_empty() {
+            p.push("imap.username", "must not be empty");
+        }
+        match (&imap.password, &imap.password_file) {
+            (None, None) => p.push("imap", "give password or password_file"),
+            (Some(_), Some(_)) => p.push(
+                "imap.password_file",
+                "give password or password_file, not both",
+            ),
+            _ => {}
+        }
+        for (key, folder) in [
+            ("imap.mailbox", &imap.mailbox),
+            ("imap.processed_folder", &imap.processed_folder),
+            ("imap.quarantine_folder", &imap.quarantine_folder),
+        ] {
+            if folder.trim().is_empty() {
+                p.push(key, "must not be empty");
+            }
+        }
+        if imap.processed_folder == imap.mailbox {
+            p.push(
+                "imap.processed_folder",
+                "must differ from imap.mailbox, or mail would be taken again and again",
+            );
+        }
+        if imap.poll_interval_secs == 0 {
+            p.push("imap.poll_interval_secs", "must be at least 1");
+        }
+    }
+    if config.lmtp.enabled && config.lmtp.listen.parse::<SocketAddr>().is_err() {
+        p.push(
+            "lmtp.listen",
+            format!("{:?} is not an address:port", config.lmtp.listen),
+        );
+    }
+    match (&config.smtp, config.outbox.transport) {
+        (None, super::TransportKind::Smtp) => p.push(
+            "outbox.transport",
+            "\"smtp\" needs an [smtp] section with the relay's host",
+        ),
+        (Some(smtp), _) => {
+            if smtp.host.trim().is_empty() {
+                p.push("smtp.host", "must not be empty");
+            }
+            if smtp.password.is_some() && smtp.password_file.is_some() {
+                p.push(
+                    "smtp.password_file",
+                    "give password or password_file, not both",
+                );
+            }
+            if (smtp.password.is_some() || smtp.password_file.is_some()) && smtp.username.is_none()
+            {
+                p.push("smtp.username", "a password needs a username");
+            }
+            if smtp.timeout_secs == 0 {
+                p.push("smtp.timeout_secs", "must be at least 1");
+            }
+        }
+        _ => {}
+    }
 }
 
 fn helpdesk(config: &Config, p: &mut Problems) {
