@@ -104,6 +104,8 @@ pub struct Received {
     pub ticket: Option<u64>,
     pub detail: Option<String>,
     pub received_at: i64,
+    /// Where it came from: `stdin`, `file:<name>`, `lmtp`, `imap:<mailbox>:<uidvalidity>:<uid>`.
+    pub source: String,
 }
 
 /// What a previous delivery of the same message became.
@@ -175,6 +177,7 @@ pub struct OutboxRecord {
     pub kind: String,
     pub recipient: String,
     pub message_id: String,
+    /// `pending`, `sending` (claimed by a delivery in progress), `sent` or `failed`.
     pub status: String,
     pub attempts: u32,
     pub next_attempt_at: i64,
@@ -191,11 +194,16 @@ pub struct DueMail {
     pub recipient: String,
     pub raw: Vec<u8>,
     pub attempts: u32,
+    /// `acknowledgement`, `reply`, `notification`…
+    pub kind: String,
+    /// When it was queued (Unix ms): delivery time minus this is the mail's latency.
+    pub created_at: i64,
 }
 
 /// How many mails wait, and since when.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxDepth {
+    /// Not delivered yet: waiting for an attempt, or being sent right now.
     pub pending: u64,
     pub failed: u64,
     /// Creation time of the oldest pending mail.
@@ -237,20 +245,33 @@ pub trait Store: Send + Sync + 'static {
         &self,
         ticket: u64,
     ) -> impl Future<Output = Result<Vec<OutboxRecord>, StoreError>> + Send;
-    /// Pending mails whose next attempt is due at `now`, oldest first.
+    /// Mails due at `now`, oldest first: pending ones whose next attempt has come, and ones
+    /// still `sending` whose delivery lease ran out (the process sending them died).
     fn due_outbound(
         &self,
         now: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueMail>, StoreError>> + Send;
-    /// When the next pending mail is due, if any.
+    /// Claims a due mail for one delivery attempt, in one short write: if it is still due at
+    /// `now` (as [`Store::due_outbound`] defines it), it becomes `sending` with its lease until
+    /// `lease_until` and one more attempt counted; returns that attempt count. `None` when it is
+    /// no longer due: another process claimed it (or delivered it) first.
+    fn claim(
+        &self,
+        id: i64,
+        now: i64,
+        lease_until: i64,
+    ) -> impl Future<Output = Result<Option<u32>, StoreError>> + Send;
+    /// When the next mail is due (a pending one's next attempt, or the end of a lease), if any.
     fn next_due_at(&self) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
-    /// Marks mails delivered, in one transaction.
+    /// Marks mails delivered, in one transaction, and releases their leases. Counts the attempt
+    /// for mails that were not claimed (a claim has counted it already).
     fn mark_sent(
         &self,
         ids: &[i64],
         at: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Puts a mail back to `pending` until `next_attempt_at`, releasing its lease.
     fn mark_retry(
         &self,
         id: i64,
@@ -258,6 +279,7 @@ pub trait Store: Send + Sync + 'static {
         next_attempt_at: i64,
         error: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Gives a mail up (`failed`, shown on the ticket), releasing its lease.
     fn mark_failed(
         &self,
         id: i64,
@@ -265,6 +287,11 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn outbox_depth(&self) -> impl Future<Output = Result<OutboxDepth, StoreError>> + Send;
+    /// The outcome recorded for the message taken from `source`, if one was.
+    fn received_outcome(
+        &self,
+        source: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
     /// A cheap query that proves the database answers.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -248,8 +248,9 @@ impl Store for SqliteStore {
 
     async fn due_outbound(&self, now: i64, limit: u32) -> Result<Vec<DueMail>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, message_id, recipient, raw, attempts FROM outbox
-             WHERE status = 'pending' AND next_attempt_at <= ?1
+            "SELECT id, message_id, recipient, raw, attempts, kind, created_at FROM outbox
+             WHERE (status = 'pending' AND next_attempt_at <= ?1)
+                OR (status = 'sending' AND lease_until <= ?1)
              ORDER BY next_attempt_at, id LIMIT ?2",
         )
         .bind(now)
@@ -264,16 +265,45 @@ impl Store for SqliteStore {
                     recipient: row.try_get("recipient")?,
                     raw: row.try_get("raw")?,
                     attempts: row.try_get("attempts")?,
+                    kind: row.try_get("kind")?,
+                    created_at: row.try_get("created_at")?,
                 })
             })
             .collect()
     }
 
+    async fn claim(&self, id: i64, now: i64, lease_until: i64) -> Result<Option<u32>, StoreError> {
+        // One statement: the due check and the claim are atomic, so of two processes racing for
+        // the same row exactly one gets it back.
+        let row = sqlx::query(
+            "UPDATE outbox SET status = 'sending', lease_until = ?3, attempts = attempts + 1
+             WHERE id = ?1
+               AND ((status = 'pending' AND next_attempt_at <= ?2)
+                 OR (status = 'sending' AND lease_until <= ?2))
+             RETURNING attempts",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(lease_until)
+        .fetch_optional(&self.writer)
+        .await?;
+        row.map(|row| {
+            let attempts: i64 = row.try_get("attempts")?;
+            u32::try_from(attempts).map_err(|_| StoreError::Corrupt {
+                table: "outbox",
+                detail: format!("attempts {attempts}"),
+            })
+        })
+        .transpose()
+    }
+
     async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
-        let row =
-            sqlx::query("SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'pending'")
-                .fetch_one(&self.reader)
-                .await?;
+        let row = sqlx::query(
+            "SELECT MIN(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END) AS due
+             FROM outbox WHERE status IN ('pending', 'sending')",
+        )
+        .fetch_one(&self.reader)
+        .await?;
         Ok(row.try_get("due")?)
     }
 
@@ -281,8 +311,9 @@ impl Store for SqliteStore {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for id in ids {
             sqlx::query(
-                "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
-                    last_error = NULL
+                "UPDATE outbox SET status = 'sent', sent_at = ?2,
+                    attempts = CASE status WHEN 'sending' THEN attempts ELSE attempts + 1 END,
+                    last_error = NULL, lease_until = NULL
                  WHERE id = ?1",
             )
             .bind(id)
@@ -302,7 +333,10 @@ impl Store for SqliteStore {
         error: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
+            // Never downgrades a mail already recorded as sent.
+            "UPDATE outbox SET status = 'pending', attempts = ?2, next_attempt_at = ?3,
+                last_error = ?4, lease_until = NULL
+             WHERE id = ?1 AND status != 'sent'",
         )
         .bind(id)
         .bind(attempts)
@@ -315,7 +349,8 @@ impl Store for SqliteStore {
 
     async fn mark_failed(&self, id: i64, attempts: u32, error: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1",
+            "UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3, lease_until = NULL
+             WHERE id = ?1 AND status != 'sent'",
         )
         .bind(id)
         .bind(attempts)
@@ -328,9 +363,9 @@ impl Store for SqliteStore {
     async fn outbox_depth(&self) -> Result<OutboxDepth, StoreError> {
         let row = sqlx::query(
             "SELECT
-                COALESCE(SUM(status = 'pending'), 0) AS pending,
+                COALESCE(SUM(status IN ('pending', 'sending')), 0) AS pending,
                 COALESCE(SUM(status = 'failed'), 0) AS failed,
-                MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
+                MIN(CASE WHEN status IN ('pending', 'sending') THEN created_at END) AS oldest
              FROM outbox WHERE status != 'sent'",
         )
         .fetch_one(&self.reader)
@@ -340,6 +375,15 @@ impl Store for SqliteStore {
             failed: to_u64(row.try_get("failed")?, "outbox")?,
             oldest_pending_at: row.try_get("oldest")?,
         })
+    }
+
+    async fn received_outcome(&self, source: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT outcome FROM received WHERE source = ?1 LIMIT 1")
+            .bind(source)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| r.try_get("outcome").map_err(StoreError::from))
+            .transpose()
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -573,8 +617,9 @@ impl StoreTx for SqliteTx {
 
     async fn record_received(&mut self, r: &Received) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO received (message_id, raw_sha256, outcome, ticket, detail, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO received (message_id, raw_sha256, outcome, ticket, detail, received_at,
+                source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .bind(r.message_id.as_deref())
         .bind(&r.raw_sha256)
@@ -582,6 +627,7 @@ impl StoreTx for SqliteTx {
         .bind(r.ticket.map(to_i64))
         .bind(r.detail.as_deref())
         .bind(r.received_at)
+        .bind(&r.source)
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -75,6 +75,8 @@ mod tests {
             recipient: "a@b".into(),
             raw: b"Subject: x\r\n\r\nbody".to_vec(),
             attempts: 0,
+            kind: "acknowledgement".into(),
+            created_at: 0,
         };
         spool.deliver(&mail).await.expect("first");
         spool.deliver(&mail).await.expect("second");
