@@ -20,6 +20,9 @@ pub struct Desk<S: Store> {
     pub signer: MessageIdSigner,
     pub clock: Arc<dyn Clock>,
     pub data_dir: PathBuf,
+    /// Woken whenever mail is queued, so the outbox worker sends it now instead of at its next
+    /// look: this is what makes an acknowledgement arrive in seconds.
+    pub outbox_wake: tokio::sync::Notify,
 }
 
 /// Why the desk could not be opened.
@@ -76,6 +79,7 @@ impl<S: Store> Desk<S> {
             store,
             clock,
             data_dir: data_dir.to_path_buf(),
+            outbox_wake: tokio::sync::Notify::new(),
         })
     }
 

@@ -16,7 +16,24 @@ use crate::store::Store;
 pub fn router<S: Store>(desk: Arc<Desk<S>>) -> Router {
     Router::new()
         .route("/healthz", get(healthz::<S>))
+        .route("/metrics", get(metrics::<S>))
         .with_state(desk)
+}
+
+/// Prometheus text exposition.
+async fn metrics<S: Store>(State(desk): State<Arc<Desk<S>>>) -> impl IntoResponse {
+    match desk.store.outbox_depth().await {
+        Ok(depth) => (
+            StatusCode::OK,
+            [("content-type", "text/plain; version=0.0.4")],
+            crate::metrics::render(&depth, desk.now_ms()),
+        ),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("content-type", "text/plain; version=0.0.4")],
+            format!("# database unavailable: {e}\n"),
+        ),
+    }
 }
 
 /// 200 with the outbox depth when the database answers; 503 otherwise.

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use ppdesk_server::config::{self, Config, ConfigError, TransportKind};
+use ppdesk_server::config::{self, Config, ConfigError};
 use ppdesk_server::desk::Desk;
 use ppdesk_server::ingest::{BATCH_SIZE, IngestReport, SOURCE_STDIN};
 use ppdesk_server::outbox::{self, DeliveryStats};
 use ppdesk_server::serve;
 use ppdesk_server::store::TicketFilter;
 use ppdesk_server::store::sqlite::SqliteStore;
-use ppdesk_server::transport::spool::SpoolTransport;
+use ppdesk_server::transport::OutboundTransport;
 use ppdesk_shared::status::SystemClock;
 
 /// sysexits.h: the caller (an MTA) should keep the message and retry.
@@ -176,15 +176,16 @@ async fn open(config: Config, data_dir: &Path) -> anyhow::Result<Desk<SqliteStor
         .with_context(|| format!("cannot open the data directory {}", data_dir.display()))
 }
 
-fn transport(desk: &Desk<SqliteStore>) -> SpoolTransport {
-    match desk.config.outbox.transport {
-        TransportKind::Spool => SpoolTransport::new(&desk.spool_dir()),
-    }
+/// The transport `outbox.transport` names (an SMTP relay's password file is read here).
+fn transport(desk: &Desk<SqliteStore>) -> anyhow::Result<OutboundTransport> {
+    OutboundTransport::from_config(&desk.config, &desk.spool_dir())
+        .context("cannot set up outbound mail delivery")
 }
 
 async fn deliver_now(desk: &Desk<SqliteStore>) -> anyhow::Result<DeliveryStats> {
     let policy = serve::retry_policy(desk);
-    let stats = outbox::deliver_due(&desk.store, &transport(desk), &policy, || desk.now_ms())
+    let transport = transport(desk)?;
+    let stats = outbox::deliver_due(&desk.store, &transport, &policy, || desk.now_ms())
         .await
         .context("delivering the outbox")?;
     Ok(stats)
@@ -372,6 +373,14 @@ async fn serve_command(
     };
     let listen = listen.unwrap_or_else(|| config.server.listen.clone());
     let desk = Arc::new(open(config, data_dir).await?);
+    // A bad relay setting (password file, host) is found before anything listens.
+    let transport = match transport(&desk) {
+        Ok(transport) => transport,
+        Err(e) => {
+            eprintln!("ppdesk-server: {e:#}");
+            return Ok(ExitCode::from(EX_CONFIG));
+        }
+    };
     if demo {
         let seeded = ppdesk_server::demo::seed(&desk).await?;
         tracing::info!(messages = seeded, "demo data ready");
@@ -384,8 +393,21 @@ async fn serve_command(
         listener.local_addr()?,
         data_dir.display()
     );
-    let transport = transport(&desk);
-    serve::run(desk, transport, listener, shutdown_signal()).await?;
+    let lmtp = if desk.config.lmtp.enabled {
+        let address = &desk.config.lmtp.listen;
+        Some(
+            tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen for LMTP on {address}"))?,
+        )
+    } else {
+        None
+    };
+    let listeners = serve::Listeners {
+        http: listener,
+        lmtp,
+    };
+    serve::run(desk, transport, listeners, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

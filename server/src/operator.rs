@@ -73,6 +73,7 @@ impl<S: Store> Desk<S> {
             .apply_decision(&mut tx, &state, decision, None, now)
             .await?;
         tx.commit().await?;
+        self.outbox_wake.notify_one();
         Ok(status)
     }
 
@@ -114,6 +115,7 @@ impl<S: Store> Desk<S> {
             .apply_decision(&mut tx, &state, decision, reason, now)
             .await?;
         tx.commit().await?;
+        self.outbox_wake.notify_one();
         Ok(status)
     }
 
@@ -127,6 +129,7 @@ impl<S: Store> Desk<S> {
             .apply_decision(&mut tx, &state, decision, None, now)
             .await?;
         tx.commit().await?;
+        self.outbox_wake.notify_one();
         Ok(status)
     }
 

@@ -1,11 +1,15 @@
-//! The long-running server: the HTTP listener and the outbox worker, until a shutdown signal.
+//! The long-running server: HTTP, the outbox worker, and the mail intakes (IMAP mailbox, LMTP),
+//! until a shutdown signal. Then it drains: no new work is accepted, what is in flight finishes
+//! (a batch being committed, a delivery round, an LMTP transaction), and it returns.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::desk::Desk;
 use crate::outbox::{self, RetryPolicy, Transport};
@@ -14,6 +18,15 @@ use crate::store::Store;
 /// How long the worker sleeps at most between looks at the outbox, so mail queued by another
 /// process (an MTA pipe running `ingest`) goes out without a wake-up call.
 const MAX_IDLE: Duration = Duration::from_secs(2);
+/// How long draining may take before the remaining tasks are abandoned.
+const DRAIN_LIMIT: Duration = Duration::from_secs(20);
+
+/// The sockets the server answers on, bound by the caller so errors name the address.
+pub struct Listeners {
+    pub http: TcpListener,
+    /// Present when `[lmtp] enabled = true`.
+    pub lmtp: Option<TcpListener>,
+}
 
 /// The retry policy from the config.
 pub fn retry_policy<S: Store>(desk: &Desk<S>) -> RetryPolicy {
@@ -25,32 +38,70 @@ pub fn retry_policy<S: Store>(desk: &Desk<S>) -> RetryPolicy {
     }
 }
 
-/// Runs until `shutdown` completes; then stops taking requests, finishes the delivery round in
-/// progress, and returns.
+/// Runs until `shutdown` completes, then drains and returns.
 pub async fn run<S: Store, T: Transport + 'static>(
     desk: Arc<Desk<S>>,
     transport: T,
-    listener: tokio::net::TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    crate::metrics::handle();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(outbox_worker(desk.clone(), transport, stop_rx.clone()));
-    let local: Option<SocketAddr> = listener.local_addr().ok();
-    tracing::info!(listen = ?local, "ppdesk server listening");
+    let mut tasks: Vec<(&'static str, JoinHandle<()>)> = Vec::new();
+
+    tasks.push((
+        "outbox worker",
+        tokio::spawn(outbox_worker(desk.clone(), transport, stop_rx.clone())),
+    ));
+    if let Some(imap) = desk.config.imap.clone() {
+        tasks.push((
+            "mailbox intake",
+            tokio::spawn(crate::intake::imap::run(
+                desk.clone(),
+                imap,
+                stop_rx.clone(),
+            )),
+        ));
+    }
+    if let Some(listener) = listeners.lmtp {
+        tracing::info!(listen = ?listener.local_addr().ok(), "LMTP listening");
+        let (desk, stop) = (desk.clone(), stop_rx.clone());
+        tasks.push((
+            "LMTP listener",
+            tokio::spawn(async move {
+                if let Err(e) = crate::intake::lmtp::serve(desk, listener, stop).await {
+                    tracing::error!(error = %e, "LMTP listener failed");
+                }
+            }),
+        ));
+    }
+
+    let local: Option<SocketAddr> = listeners.http.local_addr().ok();
+    tracing::info!(listen = ?local, "HTTP listening");
     let mut http_stop = stop_rx;
-    let app = crate::http::router(desk);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = http_stop.wait_for(|stop| *stop).await;
-    });
+    let server = axum::serve(listeners.http, crate::http::router(desk.clone()))
+        .with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        });
     tokio::spawn(async move {
         shutdown.await;
-        tracing::info!("shutting down");
+        tracing::info!("shutting down: draining work in flight");
         let _ = stop_tx.send(true);
     });
     server.await?;
-    if let Err(e) = worker.await {
-        tracing::error!(error = %e, "outbox worker ended abnormally");
+
+    let drained = tokio::time::timeout(DRAIN_LIMIT, async {
+        for (name, task) in tasks {
+            if let Err(e) = task.await {
+                tracing::error!(task = name, error = %e, "task ended abnormally");
+            }
+        }
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(limit = ?DRAIN_LIMIT, "drain took too long; exiting with tasks still running");
     }
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -66,6 +117,9 @@ async fn outbox_worker<S: Store, T: Transport>(
         {
             tracing::error!(error = %e, "outbox round failed; retrying");
         }
+        if *stop.borrow() {
+            return;
+        }
         let wait = match desk.store.next_due_at().await {
             Ok(Some(due)) => {
                 Duration::from_millis(u64::try_from(due - desk.now_ms()).unwrap_or(0)).min(MAX_IDLE)
@@ -74,7 +128,8 @@ async fn outbox_worker<S: Store, T: Transport>(
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = stop.wait_for(|stop| *stop) => return,
+            _ = desk.outbox_wake.notified() => {}
+            _ = stop.wait_for(|stop| *stop) => {}
         }
     }
 }

@@ -38,6 +38,24 @@ pub enum Outcome {
     Quarantined,
 }
 
+impl std::str::FromStr for Outcome {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [
+            Outcome::Created,
+            Outcome::Appended,
+            Outcome::Reopened,
+            Outcome::Duplicate,
+            Outcome::Ignored,
+            Outcome::Quarantined,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
+        .ok_or_else(|| format!("unknown outcome {text:?}"))
+    }
+}
+
 impl Outcome {
     /// The name used in JSON and in the database.
     pub fn as_str(self) -> &'static str {
@@ -101,6 +119,9 @@ impl<S: Store> Desk<S> {
         let mut tx = self.store.begin().await?;
         let report = self.take(&mut tx, &prepared, source).await?;
         tx.commit().await?;
+        if report.acknowledged {
+            self.outbox_wake.notify_one();
+        }
         log_taken(&report, source);
         Ok(report)
     }
@@ -144,6 +165,9 @@ impl<S: Store> Desk<S> {
             reports.push(self.take(&mut tx, prepared, source).await?);
         }
         tx.commit().await?;
+        if reports.iter().any(|r| r.acknowledged) {
+            self.outbox_wake.notify_one();
+        }
         Ok(reports)
     }
 
@@ -207,6 +231,7 @@ impl<S: Store> Desk<S> {
             ticket: report.ticket,
             detail: report.reason.clone(),
             received_at: now,
+            source: source.to_string(),
         })
         .await?;
         Ok(report)
@@ -232,6 +257,7 @@ impl<S: Store> Desk<S> {
             ticket: None,
             detail: Some(reason.to_string()),
             received_at: now,
+            source: source.to_string(),
         })
         .await?;
         Ok(IngestReport {
@@ -818,6 +844,8 @@ fn duplicate(ticket: Option<u64>) -> IngestReport {
 }
 
 fn log_taken(report: &IngestReport, source: &str) {
+    metrics::counter!("ppdesk_messages_ingested_total", "outcome" => report.outcome.as_str())
+        .increment(1);
     match report.outcome {
         Outcome::Quarantined => tracing::warn!(
             reason = report.reason.as_deref().unwrap_or_default(),
