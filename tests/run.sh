@@ -26,6 +26,11 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Real mail servers for the live-mail e2e tests (tests/mail/README.md): installs
+# dovecot-imapd dovecot-lmtpd opensmtpd without starting system daemons, creates user vmail.
+# The tests start private instances on loopback; they need root (OpenSMTPD's mount namespace).
+if [ "$(id -u)" -eq 0 ]; then bash tests/mail/servers.sh install; else sudo bash tests/mail/servers.sh install; fi
+
 # --- 2. Rust: the toolchain comes from rust-toolchain.toml (rustup installs it on first use) ----
 if ! command -v cargo >/dev/null 2>&1; then
   echo "tests/run.sh: cargo not found; install rustup" >&2

@@ -27,8 +27,8 @@ fn main() {
         server.display()
     );
     println!(
-        "{:<34} {:>8} {:>10} {:>12} {:>10}",
-        "scenario", "msgs", "seconds", "msgs/s", "MB/s in"
+        "{:<34} {:>7} {:>9} {:>9} {:>9} {:>11}",
+        "scenario", "msgs", "wall s", "msgs/s", "MB/s in", "CPU s (u+s)"
     );
 
     for (label, attachment) in [("1 KB text", false), ("200 KB with PNG", true)] {
@@ -41,17 +41,24 @@ fn main() {
         // with the run being measured.
         settle();
 
-        let (seconds, outcomes) = run_ingest(&server, &data_dir, &new_dir);
+        let (seconds, cpu, outcomes) = run_ingest(&server, &data_dir, &new_dir);
         check(&outcomes, "created", count);
-        report(&format!("{label}, new tickets"), count, seconds, new_bytes);
+        report(
+            &format!("{label}, new tickets"),
+            count,
+            seconds,
+            cpu,
+            new_bytes,
+        );
 
         settle();
-        let (seconds, outcomes) = run_ingest(&server, &data_dir, &reply_dir);
+        let (seconds, cpu, outcomes) = run_ingest(&server, &data_dir, &reply_dir);
         check(&outcomes, "appended", count);
         report(
             &format!("{label}, tagged replies"),
             count,
             seconds,
+            cpu,
             reply_bytes,
         );
 
@@ -65,19 +72,33 @@ fn settle() {
     let _ = Command::new("sync").status();
 }
 
-fn report(label: &str, count: usize, seconds: f64, bytes: u64) {
+fn report(label: &str, count: usize, seconds: f64, cpu: f64, bytes: u64) {
     println!(
-        "{:<34} {:>8} {:>10.2} {:>12.0} {:>10.1}",
+        "{:<34} {:>7} {:>9.2} {:>9.0} {:>9.1} {:>11.2}",
         label,
         count,
         seconds,
         count as f64 / seconds,
-        bytes as f64 / 1e6 / seconds
+        bytes as f64 / 1e6 / seconds,
+        cpu
     );
 }
 
-/// Runs `ingest --dir` and returns the wall time and each line's outcome.
-fn run_ingest(server: &Path, data_dir: &Path, dir: &Path) -> (f64, Vec<String>) {
+/// CPU seconds (user + system) used so far by waited-for children: unlike wall time, it does
+/// not grow when other work shares the machine.
+fn children_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    if rc != 0 {
+        return f64::NAN;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// Runs `ingest --dir` and returns the wall time, the CPU time and each line's outcome.
+fn run_ingest(server: &Path, data_dir: &Path, dir: &Path) -> (f64, f64, Vec<String>) {
     let config = data_dir.with_extension("toml");
     std::fs::write(
         &config,
@@ -85,6 +106,7 @@ fn run_ingest(server: &Path, data_dir: &Path, dir: &Path) -> (f64, Vec<String>) 
         "[acknowledgement]\nmax_per_sender_per_hour = 1000000\n",
     )
     .expect("write config");
+    let cpu_before = children_cpu_seconds();
     let started = Instant::now();
     let mut child = Command::new(server)
         .arg("--config")
@@ -108,8 +130,9 @@ fn run_ingest(server: &Path, data_dir: &Path, dir: &Path) -> (f64, Vec<String>) 
         .collect();
     let status = child.wait().expect("wait");
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = children_cpu_seconds() - cpu_before;
     assert!(status.success(), "ingest --dir failed: {status}");
-    (seconds, outcomes)
+    (seconds, cpu, outcomes)
 }
 
 fn check(outcomes: &[String], expected: &str, count: usize) {

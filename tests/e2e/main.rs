@@ -8,4 +8,6 @@ mod acknowledgements;
 mod cli;
 mod correlation;
 mod ingest_contract;
+mod live_mail;
+mod relay;
 mod scenarios;

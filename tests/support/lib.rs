@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use wait_timeout::ChildExt;
 
+pub mod mail_servers;
+
 /// Environment variable that overrides where the server binary is looked up.
 pub const SERVER_BIN_ENV: &str = "PPDESK_SERVER_BIN";
 

@@ -1,0 +1,292 @@
+//! The mail loop with real servers (features E1, E3, E4): a customer writes through the relay
+//! (OpenSMTPD) to the helpdesk mailbox (Dovecot); `ppdesk-server serve` takes it over IMAP IDLE,
+//! and the acknowledgement comes back through the relay into the customer's mailbox, read over
+//! IMAP. Needs root and the packages tests/run.sh installs.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ppdesk_tests::mail_servers::MailServers;
+use ppdesk_tests::{Mail, TestDesk, free_local_addr, http_get, tag, wait_for};
+use serde_json::Value;
+
+const HELPDESK: &str = "helpdesk@ppdesk.test";
+const MARIO: &str = "mario.rossi@acme.test";
+
+/// A desk reading helpdesk@ppdesk.test over IMAP and sending through the test relay.
+fn live_desk(servers: &MailServers) -> TestDesk {
+    TestDesk::with_config(&format!(
+        r#"
+[helpdesk]
+address = "{HELPDESK}"
+name = "Helpdesk ppdesk"
+
+[acknowledgement]
+max_per_sender_per_hour = 1000
+
+[outbox]
+transport = "smtp"
+initial_backoff_secs = 1
+max_backoff_secs = 2
+
+[smtp]
+host = "127.0.0.1"
+port = {smtp}
+tls = "none"
+timeout_secs = 5
+
+[imap]
+host = "127.0.0.1"
+port = {imap}
+tls = "none"
+username = "{HELPDESK}"
+password = "secret"
+"#,
+        smtp = servers.smtp_port(),
+        imap = servers.imap_port()
+    ))
+}
+
+/// `serve` as a child process; killed when dropped.
+struct Serving {
+    child: Child,
+    addr: String,
+    log: std::path::PathBuf,
+}
+
+impl Serving {
+    fn start(desk: &TestDesk, name: &str) -> Serving {
+        let addr = free_local_addr();
+        let log = desk.scratch().join(format!("{name}.log"));
+        let file = std::fs::File::create(&log).expect("serve log");
+        let mut command = desk.command(&["serve", "--listen", &addr]);
+        command
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("log handle"))
+            .stderr(file);
+        let mut serving = Serving {
+            child: command.spawn().expect("start ppdesk-server serve"),
+            addr,
+            log,
+        };
+        let up = wait_for(Duration::from_secs(30), || {
+            if let Ok(Some(status)) = serving.child.try_wait() {
+                panic!("serve exited early with {status}\n{}", serving.log_text());
+            }
+            http_get(&serving.addr, "/healthz")
+                .ok()
+                .filter(|(code, _)| *code == 200)
+        });
+        assert!(
+            up.is_some(),
+            "serve did not answer /healthz\n{}",
+            serving.log_text()
+        );
+        serving
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no drain, no goodbye — the crash the design must survive.
+    fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, as a service manager stops it; returns how it exited.
+    fn terminate(mut self) -> (std::process::ExitStatus, Duration) {
+        let started = Instant::now();
+        let sent = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success());
+        let status = self.child.wait().expect("wait for serve");
+        (status, started.elapsed())
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a parsable message")
+}
+
+fn acks(messages: &[Vec<u8>]) -> Vec<(String, String, String)> {
+    messages
+        .iter()
+        .map(|raw| {
+            let m = parse(raw);
+            (
+                m.subject().unwrap_or_default().to_string(),
+                m.body_text(0).unwrap_or_default().to_string(),
+                m.in_reply_to().as_text().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn messages_on(desk: &TestDesk, ticket: u64) -> usize {
+    desk.show(ticket)["messages"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_mailed_request_is_acknowledged_and_the_replies_thread_back() {
+    let servers = MailServers::start();
+    let desk = live_desk(&servers);
+    let serving = Serving::start(&desk, "serve");
+
+    let first = Mail::new()
+        .from("Mario Rossi <mario.rossi@acme.test>")
+        .to(HELPDESK)
+        .subject("Problema emissione fatture")
+        .message_id("live-1@acme.test")
+        .body("Buongiorno, la procedura di emissione fatture si blocca.")
+        .bytes();
+    servers
+        .send_smtp(MARIO, HELPDESK, &first)
+        .expect("relay takes it");
+
+    let inbox = servers.wait_for(MARIO, 1, Duration::from_secs(30));
+    let (subject, body, in_reply_to) = acks(&inbox).remove(0);
+    assert!(subject.starts_with(&tag(10000)), "{subject}");
+    assert!(subject.contains("Problema emissione fatture"), "{subject}");
+    assert!(body.contains("Settore incaricato: Helpdesk"), "{body}");
+    assert_eq!(in_reply_to, "live-1@acme.test");
+    let ack_id = parse(&inbox[0])
+        .message_id()
+        .unwrap_or_default()
+        .to_string();
+
+    // Outlook, Italian: "R: " and the tag kept.
+    let outlook = Mail::new()
+        .from("Mario Rossi <mario.rossi@acme.test>")
+        .to(HELPDESK)
+        .subject(&format!("R: {} Problema emissione fatture", tag(10000)))
+        .message_id("live-2@acme.test")
+        .body("Ecco il numero del ddt: 12345.")
+        .bytes();
+    servers
+        .send_smtp(MARIO, HELPDESK, &outlook)
+        .expect("relay takes it");
+    // The tag deleted by hand, but the client kept References.
+    let untagged = Mail::new()
+        .from("Mario Rossi <mario.rossi@acme.test>")
+        .to(HELPDESK)
+        .subject("R: Problema emissione fatture")
+        .message_id("live-3@acme.test")
+        .references(&format!("<live-1@acme.test> <{ack_id}>"))
+        .body("Dimenticavo: succede solo sul registro VENIMM.")
+        .bytes();
+    servers
+        .send_smtp(MARIO, HELPDESK, &untagged)
+        .expect("relay takes it");
+
+    let threaded = wait_for(Duration::from_secs(30), || {
+        (messages_on(&desk, 10000) == 4).then_some(())
+    });
+    assert!(
+        threaded.is_some(),
+        "{:#}\n{}",
+        desk.show(10000),
+        serving.log_text()
+    );
+    assert_eq!(desk.list().len(), 1, "no second ticket");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        servers.imap_messages(MARIO).len(),
+        1,
+        "replies on an open ticket are not acknowledged again"
+    );
+    assert!(
+        servers.imap_messages(HELPDESK).is_empty(),
+        "taken mail leaves the inbox for the processed folder"
+    );
+
+    let (code, metrics) = http_get(&serving.addr, "/metrics").expect("GET /metrics");
+    assert_eq!(code, 200);
+    for needle in [
+        "ppdesk_messages_ingested_total{outcome=\"created\"} 1",
+        "ppdesk_messages_ingested_total{outcome=\"appended\"} 2",
+        "ppdesk_acknowledgement_latency_seconds_count 1",
+        "ppdesk_outbox_pending 0",
+    ] {
+        assert!(metrics.contains(needle), "{needle} missing in\n{metrics}");
+    }
+
+    let (status, took) = serving.terminate();
+    assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
+    assert!(took < Duration::from_secs(15), "drained in {took:?}");
+}
+
+#[test]
+fn a_server_killed_while_taking_a_batch_takes_every_message_exactly_once() {
+    const COUNT: usize = 200;
+    let servers = MailServers::start();
+    let desk = live_desk(&servers);
+    for i in 0..COUNT {
+        let mail = Mail::new()
+            .from("Mario Rossi <mario.rossi@acme.test>")
+            .to(HELPDESK)
+            .subject(&format!("Richiesta numero {i}"))
+            .message_id(&format!("batch-{i}@acme.test"))
+            .body("La stampante non stampa.")
+            .bytes();
+        servers
+            .send_smtp(MARIO, HELPDESK, &mail)
+            .expect("relay takes it");
+    }
+    servers.wait_for(HELPDESK, COUNT, Duration::from_secs(60));
+
+    let first = Serving::start(&desk, "first");
+    let started = wait_for(Duration::from_secs(30), || {
+        let tickets = desk.list().len();
+        (tickets > 0).then_some(tickets)
+    });
+    first.kill_hard();
+    let taken_before_kill = started.expect("some mail was taken before the kill");
+    eprintln!("killed after {taken_before_kill} of {COUNT} tickets were visible");
+
+    let second = Serving::start(&desk, "second");
+    let inbox = servers.wait_for(MARIO, COUNT, Duration::from_secs(120));
+    std::thread::sleep(Duration::from_secs(3));
+    let inbox = if servers.imap_messages(MARIO).len() == inbox.len() {
+        inbox
+    } else {
+        servers.imap_messages(MARIO)
+    };
+
+    let tickets: Vec<Value> = desk.list();
+    assert_eq!(
+        tickets.len(),
+        COUNT,
+        "one ticket per message\n{}",
+        second.log_text()
+    );
+    let mut answered: Vec<String> = acks(&inbox)
+        .into_iter()
+        .map(|(_, _, parent)| parent)
+        .collect();
+    answered.sort();
+    let total = answered.len();
+    answered.dedup();
+    assert_eq!(total, COUNT, "exactly one acknowledgement per message");
+    assert_eq!(answered.len(), COUNT, "no message acknowledged twice");
+    assert!(
+        servers.imap_messages(HELPDESK).is_empty(),
+        "the inbox was emptied"
+    );
+}
