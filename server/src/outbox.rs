@@ -30,6 +30,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use futures::StreamExt;
+
 use crate::store::{DueMail, Store, StoreError};
 
 /// A transport's verdict on one delivery.
@@ -68,6 +70,11 @@ pub trait Transport: Send + Sync {
     fn delivery_lease(&self) -> Duration {
         Duration::from_secs(300)
     }
+
+    /// How many mails may be in flight at once (claimed transports only).
+    fn parallel_sends(&self) -> usize {
+        1
+    }
 }
 
 /// How often and how long to retry.
@@ -98,10 +105,25 @@ pub struct DeliveryStats {
     pub failed: u32,
 }
 
+/// What became of one mail in a round.
+enum Verdict {
+    /// Delivered; with harmless redelivery, its id still has to be recorded.
+    Sent {
+        record_later: Option<i64>,
+    },
+    Retried,
+    Failed,
+    /// Claimed by another process meanwhile.
+    Skipped,
+}
+
 /// Delivers every mail due at `now_ms`, in batches, until none is left due.
 ///
 /// Mails claimed by another process (its lease still running) are left alone; a mail whose
-/// lease ran out is taken over (see the module documentation).
+/// lease ran out is taken over (see the module documentation). Transports that claim mails
+/// send several at once ([`Transport::parallel_sends`]): a relay answers each command within a
+/// round trip, and one mail after the other would leave a burst of acknowledgements waiting on
+/// the round trips of those before it.
 pub async fn deliver_due<S: Store, T: Transport>(
     store: &S,
     transport: &T,
@@ -109,88 +131,43 @@ pub async fn deliver_due<S: Store, T: Transport>(
     now_ms: impl Fn() -> i64,
 ) -> Result<DeliveryStats, StoreError> {
     const BATCH: u32 = 100;
-    let batch_marks = transport.redelivery_is_harmless();
-    let lease = i64::try_from(transport.delivery_lease().as_millis()).unwrap_or(i64::MAX / 4);
+    let round = Round {
+        store,
+        transport,
+        policy,
+        now_ms: &now_ms,
+        batch_marks: transport.redelivery_is_harmless(),
+        lease: i64::try_from(transport.delivery_lease().as_millis()).unwrap_or(i64::MAX / 4),
+        unavailable: std::sync::Mutex::new(None),
+    };
+    let parallel = if round.batch_marks {
+        1
+    } else {
+        transport.parallel_sends().max(1)
+    };
     let mut stats = DeliveryStats::default();
     loop {
         let due = store.due_outbound(now_ms(), BATCH).await?;
         if due.is_empty() {
             return Ok(stats);
         }
+        // Built into a Vec first: a closure inside the stream would make the future's type
+        // higher-ranked over the mail's lifetime, which the compiler cannot prove Send.
+        let sends: Vec<_> = due.iter().map(|mail| round.deliver_one(mail)).collect();
+        let verdicts: Vec<Result<Verdict, StoreError>> = futures::stream::iter(sends)
+            .buffer_unordered(parallel)
+            .collect()
+            .await;
         let mut delivered = Vec::new();
-        // Set once the transport reports itself unreachable: the rest of the round is deferred
-        // with that error, without waiting on the transport once per mail.
-        let mut unavailable: Option<String> = None;
-        for mail in &due {
-            let mut attempts = if batch_marks {
-                mail.attempts.saturating_add(1)
-            } else {
-                let now = now_ms();
-                match store.claim(mail.id, now, now.saturating_add(lease)).await? {
-                    Some(attempts) => attempts,
-                    None => {
-                        tracing::debug!(message_id = %mail.message_id, "claimed by another process");
-                        continue;
-                    }
-                }
-            };
-            let result = if let Some(error) = &unavailable {
-                Err(DeliveryError::Transient(error.clone()))
-            } else if !batch_marks && attempts > policy.max_attempts {
-                // Only a mail whose last allowed attempt was cut short by a crash gets here: the
-                // relay may or may not have taken it, and its attempts are spent. This claim
-                // sends nothing, so it does not count.
-                attempts -= 1;
-                Err(DeliveryError::Permanent(format!(
-                    "gave up after {attempts} attempts; the last was interrupted (the server \
-                     stopped while sending), so the mail may or may not have been delivered"
-                )))
-            } else {
-                transport.deliver(mail).await
-            };
-            let error = match result {
-                Ok(()) => {
-                    let now = now_ms();
-                    if batch_marks {
-                        delivered.push(mail.id);
-                    } else {
-                        record_sent(store, mail.id, now).await?;
-                    }
+        for verdict in verdicts {
+            match verdict? {
+                Verdict::Sent { record_later } => {
                     stats.sent += 1;
-                    metrics::counter!("ppdesk_deliveries_total").increment(1);
-                    if mail.kind == "acknowledgement" {
-                        metrics::histogram!("ppdesk_acknowledgement_latency_seconds")
-                            .record((now - mail.created_at).max(0) as f64 / 1000.0);
-                    }
-                    tracing::info!(message_id = %mail.message_id, recipient = %mail.recipient, "delivered");
-                    continue;
+                    delivered.extend(record_later);
                 }
-                Err(DeliveryError::Permanent(error)) => {
-                    metrics::counter!("ppdesk_delivery_failures_total", "kind" => "permanent")
-                        .increment(1);
-                    store.mark_failed(mail.id, attempts, &error).await?;
-                    stats.failed += 1;
-                    tracing::warn!(message_id = %mail.message_id, %error, "delivery failed permanently");
-                    continue;
-                }
-                Err(DeliveryError::Transient(error)) => error,
-                Err(DeliveryError::Unavailable(error)) => {
-                    unavailable = Some(error.clone());
-                    error
-                }
-            };
-            metrics::counter!("ppdesk_delivery_failures_total", "kind" => "transient").increment(1);
-            if attempts >= policy.max_attempts {
-                let error = format!("gave up after {attempts} attempts: {error}");
-                store.mark_failed(mail.id, attempts, &error).await?;
-                stats.failed += 1;
-                tracing::warn!(message_id = %mail.message_id, %error, "delivery abandoned");
-            } else {
-                let wait = backoff(policy, attempts, rand::random::<f64>());
-                let next = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
-                store.mark_retry(mail.id, attempts, next, &error).await?;
-                stats.retried += 1;
-                tracing::warn!(message_id = %mail.message_id, %error, retry_in = ?wait, "delivery deferred");
+                Verdict::Retried => stats.retried += 1,
+                Verdict::Failed => stats.failed += 1,
+                Verdict::Skipped => {}
             }
         }
         if !delivered.is_empty() {
@@ -198,8 +175,113 @@ pub async fn deliver_due<S: Store, T: Transport>(
         }
         // A short batch was everything due; what failed now waits for its backoff. After the
         // transport turned out unreachable, the next batch would fare no better.
-        if (due.len() as u32) < BATCH || unavailable.is_some() {
+        let unavailable = round
+            .unavailable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some();
+        if (due.len() as u32) < BATCH || unavailable {
             return Ok(stats);
+        }
+    }
+}
+
+/// One delivery round's settings and shared state.
+struct Round<'a, S, T, N> {
+    store: &'a S,
+    transport: &'a T,
+    policy: &'a RetryPolicy,
+    now_ms: &'a N,
+    batch_marks: bool,
+    lease: i64,
+    /// Set once the transport reports itself unreachable: the rest of the round is deferred
+    /// with that error, without waiting on the transport once per mail.
+    unavailable: std::sync::Mutex<Option<String>>,
+}
+
+impl<S: Store, T: Transport, N: Fn() -> i64> Round<'_, S, T, N> {
+    async fn deliver_one(&self, mail: &DueMail) -> Result<Verdict, StoreError> {
+        let (store, policy) = (self.store, self.policy);
+        let now_ms = self.now_ms;
+        let mut attempts = if self.batch_marks {
+            mail.attempts.saturating_add(1)
+        } else {
+            let now = now_ms();
+            match store
+                .claim(mail.id, now, now.saturating_add(self.lease))
+                .await?
+            {
+                Some(attempts) => attempts,
+                None => {
+                    tracing::debug!(message_id = %mail.message_id, "claimed by another process");
+                    return Ok(Verdict::Skipped);
+                }
+            }
+        };
+        let already_unavailable = self
+            .unavailable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let result = if let Some(error) = already_unavailable {
+            Err(DeliveryError::Transient(error))
+        } else if !self.batch_marks && attempts > policy.max_attempts {
+            // Only a mail whose last allowed attempt was cut short by a crash gets here: the
+            // relay may or may not have taken it, and its attempts are spent. This claim
+            // sends nothing, so it does not count.
+            attempts -= 1;
+            Err(DeliveryError::Permanent(format!(
+                "gave up after {attempts} attempts; the last was interrupted (the server \
+                 stopped while sending), so the mail may or may not have been delivered"
+            )))
+        } else {
+            self.transport.deliver(mail).await
+        };
+        let error = match result {
+            Ok(()) => {
+                let now = now_ms();
+                let record_later = if self.batch_marks {
+                    Some(mail.id)
+                } else {
+                    record_sent(store, mail.id, now).await?;
+                    None
+                };
+                metrics::counter!("ppdesk_deliveries_total").increment(1);
+                if mail.kind == "acknowledgement" {
+                    metrics::histogram!("ppdesk_acknowledgement_latency_seconds")
+                        .record((now - mail.created_at).max(0) as f64 / 1000.0);
+                }
+                tracing::info!(message_id = %mail.message_id, recipient = %mail.recipient, "delivered");
+                return Ok(Verdict::Sent { record_later });
+            }
+            Err(DeliveryError::Permanent(error)) => {
+                metrics::counter!("ppdesk_delivery_failures_total", "kind" => "permanent")
+                    .increment(1);
+                store.mark_failed(mail.id, attempts, &error).await?;
+                tracing::warn!(message_id = %mail.message_id, %error, "delivery failed permanently");
+                return Ok(Verdict::Failed);
+            }
+            Err(DeliveryError::Transient(error)) => error,
+            Err(DeliveryError::Unavailable(error)) => {
+                *self
+                    .unavailable
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error.clone());
+                error
+            }
+        };
+        metrics::counter!("ppdesk_delivery_failures_total", "kind" => "transient").increment(1);
+        if attempts >= policy.max_attempts {
+            let error = format!("gave up after {attempts} attempts: {error}");
+            store.mark_failed(mail.id, attempts, &error).await?;
+            tracing::warn!(message_id = %mail.message_id, %error, "delivery abandoned");
+            Ok(Verdict::Failed)
+        } else {
+            let wait = backoff(policy, attempts, rand::random::<f64>());
+            let next = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
+            store.mark_retry(mail.id, attempts, next, &error).await?;
+            tracing::warn!(message_id = %mail.message_id, %error, retry_in = ?wait, "delivery deferred");
+            Ok(Verdict::Retried)
         }
     }
 }

@@ -70,4 +70,11 @@ impl Transport for OutboundTransport {
             Self::Smtp(smtp) => smtp.delivery_lease(),
         }
     }
+
+    fn parallel_sends(&self) -> usize {
+        match self {
+            Self::Spool(spool) => spool.parallel_sends(),
+            Self::Smtp(smtp) => smtp.parallel_sends(),
+        }
+    }
 }

@@ -198,6 +198,13 @@ impl Transport for SmtpTransport {
         self.deadline + LEASE_MARGIN
     }
 
+    /// Four connections from the pool: enough to hide each mail's round trips (and lettre's
+    /// pause before the final dot, which waits on the relay's delayed ACK) during a burst,
+    /// few enough not to trip a relay's per-client connection limit.
+    fn parallel_sends(&self) -> usize {
+        4
+    }
+
     async fn deliver(&self, mail: &DueMail) -> Result<(), DeliveryError> {
         let recipient = Address::from_str(mail.recipient.trim()).map_err(|e| {
             DeliveryError::Permanent(format!(
