@@ -53,7 +53,10 @@ fn main() -> ExitCode {
         "\ncorpus-check: {} folders, {files} files, {failed} failure(s)",
         reports.len()
     );
-    println!("corpus-check: {} passed, {failed} failed", files.saturating_sub(failed));
+    println!(
+        "corpus-check: {} passed, {failed} failed",
+        files.saturating_sub(failed)
+    );
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -115,6 +115,7 @@ async fn session<S: Store>(
     let capabilities = session.capabilities().await?;
     let can_idle = capabilities.has_str("IDLE");
     let can_move = capabilities.has_str("MOVE");
+    let can_uid_expunge = capabilities.has_str("UIDPLUS");
     ensure_folder(&mut session, &config.processed_folder).await?;
     ensure_folder(&mut session, &config.quarantine_folder).await?;
     tracing::info!(
@@ -126,7 +127,11 @@ async fn session<S: Store>(
     loop {
         let mailbox = session.select(&config.mailbox).await?;
         let uid_validity = mailbox.uid_validity.unwrap_or(0);
-        take_new_mail(desk, &mut session, config, uid_validity, can_move).await?;
+        let moves = Moves {
+            can_move,
+            can_uid_expunge,
+        };
+        take_new_mail(desk, &mut session, config, uid_validity, moves).await?;
         if *stop.borrow() {
             let _ = session.logout().await;
             return Ok(());
@@ -165,7 +170,7 @@ async fn take_new_mail<S: Store>(
     session: &mut Session<MailStream>,
     config: &ImapConfig,
     uid_validity: u32,
-    can_move: bool,
+    moves: Moves,
 ) -> Result<(), ImapError> {
     let mut uids: Vec<u32> = session
         .uid_search("ALL")
@@ -194,7 +199,7 @@ async fn take_new_mail<S: Store>(
             count = done.len(),
             "moving mail committed before an interruption"
         );
-        move_taken(session, config, &done, can_move).await?;
+        move_taken(session, config, &done, moves).await?;
     }
 
     for chunk in to_fetch.chunks(FETCH_BATCH) {
@@ -221,7 +226,7 @@ async fn take_new_mail<S: Store>(
                 Err(e) => return Err(ImapError::Ingest(e)),
             }
         }
-        move_taken(session, config, &taken, can_move).await?;
+        move_taken(session, config, &taken, moves).await?;
     }
     Ok(())
 }
@@ -232,7 +237,7 @@ async fn move_taken(
     session: &mut Session<MailStream>,
     config: &ImapConfig,
     taken: &[(u32, Outcome)],
-    can_move: bool,
+    moves: Moves,
 ) -> Result<(), ImapError> {
     let (quarantined, processed): (Vec<_>, Vec<_>) = taken
         .iter()
@@ -245,20 +250,32 @@ async fn move_taken(
             continue;
         }
         let set = uid_set(&uids.iter().map(|(uid, _)| *uid).collect::<Vec<_>>());
-        if can_move {
+        if moves.can_move {
             session.uid_mv(&set, folder).await?;
         } else {
-            // RFC 3501 without MOVE: copy, mark deleted, expunge.
+            // RFC 3501 without MOVE: copy, mark deleted, expunge. UID EXPUNGE (UIDPLUS) removes
+            // only ours; a plain EXPUNGE would also remove what a person marked deleted.
             session.uid_copy(&set, folder).await?;
             let _: Vec<_> = session
                 .uid_store(&set, "+FLAGS.SILENT (\\Seen \\Deleted)")
                 .await?
                 .try_collect()
                 .await?;
-            let _: Vec<_> = session.expunge().await?.try_collect().await?;
+            if moves.can_uid_expunge {
+                let _: Vec<_> = session.uid_expunge(&set).await?.try_collect().await?;
+            } else {
+                let _: Vec<_> = session.expunge().await?.try_collect().await?;
+            }
         }
     }
     Ok(())
+}
+
+/// How the server lets messages leave the inbox.
+#[derive(Debug, Clone, Copy)]
+struct Moves {
+    can_move: bool,
+    can_uid_expunge: bool,
 }
 
 /// `1,2,5` — UIDs as an IMAP sequence set.
