@@ -111,10 +111,14 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseProblem> {
         return Err(ParseProblem::NotAMessage);
     }
 
+    // Who wrote it: From, else Sender, else Reply-To (as Zammad does). The envelope's
+    // Return-Path is not enough: a message whose headers name no author (a program writing
+    // `From: undisclosed-recipients:;`) waits in quarantine for a person to look at it.
     let from = message
         .from()
         .and_then(first_mailbox)
         .or_else(|| message.sender().and_then(first_mailbox))
+        .or_else(|| message.reply_to().and_then(first_mailbox))
         .ok_or(ParseProblem::NoSender)?;
 
     let text_body = message
@@ -246,17 +250,44 @@ fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
 }
 
 fn to_mailbox(addr: &mail_parser::Addr<'_>) -> Option<Mailbox> {
-    let address = addr.address()?.trim().to_lowercase();
-    if !address.contains('@') {
-        return None;
-    }
+    // Broken clients write `From: Big Bug bb@bug.com` (no brackets) or `From: "mario@acme.it"`
+    // (a quoted address and nothing else); the address is still in there, so take it.
+    let address = addr
+        .address()
+        .and_then(salvage_address)
+        .or_else(|| addr.name().and_then(salvage_address))?;
     Some(Mailbox {
         address,
         name: addr
             .name()
             .map(|n| n.trim().trim_matches('"').trim().to_string())
-            .filter(|n| !n.is_empty()),
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&address_of(n))),
     })
+}
+
+/// The first word of `text` that looks like an address, lower-cased, without quotes or brackets.
+fn salvage_address(text: &str) -> Option<String> {
+    text.split_whitespace()
+        .map(|word| word.trim_matches(['"', '\'', '<', '>', ',', ';', '(', ')']))
+        .find(|word| looks_like_address(word))
+        .map(str::to_lowercase)
+}
+
+fn address_of(text: &str) -> String {
+    salvage_address(text).unwrap_or_default()
+}
+
+/// One `@` with something on both sides and no spaces: enough to write back to.
+fn looks_like_address(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !text.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
 }
 
 fn id_list(value: &HeaderValue<'_>) -> Vec<String> {
@@ -329,6 +360,30 @@ Message-ID: <abc@acme.it>\r\nReferences: <a@x> <b@y>\r\nIn-Reply-To: <b@y>\r\n\r
             ParseProblem::NoSender
         );
         assert_eq!(parse(b"  \r\n").unwrap_err(), ParseProblem::Empty);
+    }
+
+    #[test]
+    fn without_a_from_address_the_reply_to_or_a_quoted_address_answers() {
+        let reply_to = parse(b"From: \"Io\" <>\r\nReply-To: <Vip@126.com>\r\nSubject: x\r\n\r\nb")
+            .expect("parses");
+        assert_eq!(
+            reply_to.from.map(|m| m.address).as_deref(),
+            Some("vip@126.com")
+        );
+        let quoted =
+            parse(b"From: \"finance@loans.example\"\r\nSubject: x\r\n\r\nb").expect("parses");
+        assert_eq!(
+            quoted.from.map(|m| m.address).as_deref(),
+            Some("finance@loans.example")
+        );
+        let unbracketed =
+            parse(b"From: Big Bug bb@bug.com\r\nSubject: x\r\n\r\nb").expect("parses");
+        assert_eq!(
+            unbracketed.from.map(|m| m.address).as_deref(),
+            Some("bb@bug.com")
+        );
+        let envelope_only = parse(b"Return-Path: <bot@acme.it>\r\nSubject: x\r\n\r\nb");
+        assert_eq!(envelope_only.unwrap_err(), ParseProblem::NoSender);
     }
 
     #[test]
