@@ -1,11 +1,6 @@
 //! The technician's command line (`ticket …`), `check-config` and `serve`.
 
-use std::process::{Child, Stdio};
-use std::time::Duration;
-
-use ppdesk_tests::{
-    Mail, TestDesk, default_config, fixtures_dir, free_local_addr, http_get, tag, wait_for,
-};
+use ppdesk_tests::{Mail, TestDesk, default_config, fixtures_dir, http_get, tag};
 use serde_json::Value;
 
 /// Opens ticket 10000 for Mario and returns the desk.
@@ -326,44 +321,12 @@ fn check_config_points_at_a_toml_syntax_error() {
     );
 }
 
-/// Kills the server when the test ends, pass or fail.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn serve_answers_healthz_while_mail_keeps_arriving() {
     let desk = TestDesk::new();
-    let addr = free_local_addr();
-    let log = desk.scratch().join("serve.log");
-    let log_file = std::fs::File::create(&log).expect("serve log");
-    let mut cmd = desk.command(&["serve", "--listen", &addr]);
-    cmd.stdin(Stdio::null())
-        .stdout(log_file.try_clone().expect("log handle"))
-        .stderr(log_file);
-    let mut server = Running(cmd.spawn().expect("start ppdesk-server serve"));
-
-    let answer = wait_for(Duration::from_secs(30), || {
-        if let Ok(Some(status)) = server.0.try_wait() {
-            panic!(
-                "`serve` exited early with {status}\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        }
-        http_get(&addr, "/healthz").ok()
-    });
-    let (status, _) = answer.unwrap_or_else(|| {
-        panic!(
-            "nothing answered on {addr} within 30 s\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        )
-    });
-    assert_eq!(status, 200, "/healthz answers 200");
+    // `serve` returns once /healthz answered 200.
+    let mut server = desk.serve("serve");
+    let addr = server.addr().to_string();
 
     // The MTA pipe keeps working while the server runs on the same data dir.
     let outcome = desk.ingest(
@@ -373,8 +336,8 @@ fn serve_answers_healthz_while_mail_keeps_arriving() {
     let (status, _) = http_get(&addr, "/healthz").expect("still answering");
     assert_eq!(status, 200);
 
-    let _ = server.0.kill();
-    let _ = server.0.wait();
-    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(server.is_running());
+    let logged = server.log_text();
+    server.kill_hard();
     assert!(!logged.contains("panicked"), "{logged}");
 }

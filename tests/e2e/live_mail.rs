@@ -3,11 +3,10 @@
 //! and the acknowledgement comes back through the relay into the customer's mailbox, read over
 //! IMAP. Needs root and the packages tests/run.sh installs.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ppdesk_tests::mail_servers::MailServers;
-use ppdesk_tests::{Mail, TestDesk, free_local_addr, http_get, tag, wait_for};
+use ppdesk_tests::{Mail, TestDesk, http_get, tag, wait_for};
 use serde_json::Value;
 
 const HELPDESK: &str = "helpdesk@ppdesk.test";
@@ -47,75 +46,6 @@ password = "secret"
     ))
 }
 
-/// `serve` as a child process; killed when dropped.
-struct Serving {
-    child: Child,
-    addr: String,
-    log: std::path::PathBuf,
-}
-
-impl Serving {
-    fn start(desk: &TestDesk, name: &str) -> Serving {
-        let addr = free_local_addr();
-        let log = desk.scratch().join(format!("{name}.log"));
-        let file = std::fs::File::create(&log).expect("serve log");
-        let mut command = desk.command(&["serve", "--listen", &addr]);
-        command
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().expect("log handle"))
-            .stderr(file);
-        let mut serving = Serving {
-            child: command.spawn().expect("start ppdesk-server serve"),
-            addr,
-            log,
-        };
-        let up = wait_for(Duration::from_secs(30), || {
-            if let Ok(Some(status)) = serving.child.try_wait() {
-                panic!("serve exited early with {status}\n{}", serving.log_text());
-            }
-            http_get(&serving.addr, "/healthz")
-                .ok()
-                .filter(|(code, _)| *code == 200)
-        });
-        assert!(
-            up.is_some(),
-            "serve did not answer /healthz\n{}",
-            serving.log_text()
-        );
-        serving
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL: no drain, no goodbye — the crash the design must survive.
-    fn kill_hard(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// SIGTERM, as a service manager stops it; returns how it exited.
-    fn terminate(mut self) -> (std::process::ExitStatus, Duration) {
-        let started = Instant::now();
-        let sent = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill -TERM");
-        assert!(sent.success());
-        let status = self.child.wait().expect("wait for serve");
-        (status, started.elapsed())
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
     mail_parser::MessageParser::default()
         .parse(raw)
@@ -147,7 +77,7 @@ fn messages_on(desk: &TestDesk, ticket: u64) -> usize {
 fn a_mailed_request_is_acknowledged_and_the_replies_thread_back() {
     let servers = MailServers::start();
     let desk = live_desk(&servers);
-    let serving = Serving::start(&desk, "serve");
+    let serving = desk.serve("serve");
 
     let first = Mail::new()
         .from("Mario Rossi <mario.rossi@acme.test>")
@@ -216,7 +146,7 @@ fn a_mailed_request_is_acknowledged_and_the_replies_thread_back() {
         "taken mail leaves the inbox for the processed folder"
     );
 
-    let (code, metrics) = http_get(&serving.addr, "/metrics").expect("GET /metrics");
+    let (code, metrics) = http_get(serving.addr(), "/metrics").expect("GET /metrics");
     assert_eq!(code, 200);
     for needle in [
         "ppdesk_messages_ingested_total{outcome=\"created\"} 1",
@@ -251,7 +181,7 @@ fn a_server_killed_while_taking_a_batch_takes_every_message_exactly_once() {
     }
     servers.wait_for(HELPDESK, COUNT, Duration::from_secs(60));
 
-    let first = Serving::start(&desk, "first");
+    let first = desk.serve("first");
     let started = wait_for(Duration::from_secs(30), || {
         let tickets = desk.list().len();
         (tickets > 0).then_some(tickets)
@@ -260,7 +190,7 @@ fn a_server_killed_while_taking_a_batch_takes_every_message_exactly_once() {
     let taken_before_kill = started.expect("some mail was taken before the kill");
     eprintln!("killed after {taken_before_kill} of {COUNT} tickets were visible");
 
-    let second = Serving::start(&desk, "second");
+    let second = desk.serve("second");
     let inbox = servers.wait_for(MARIO, COUNT, Duration::from_secs(120));
     std::thread::sleep(Duration::from_secs(3));
     let inbox = if servers.imap_messages(MARIO).len() == inbox.len() {

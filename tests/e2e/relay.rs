@@ -2,7 +2,6 @@
 //! Dovecot, the customer's mailbox read over IMAP (`ppdesk_tests::mail_servers`). Needs root and
 //! the packages `dovecot-imapd dovecot-lmtpd opensmtpd` (tests/run.sh installs them).
 
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use ppdesk_tests::mail_servers::MailServers;
@@ -64,16 +63,6 @@ fn subject_of(raw: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-/// Kills `serve` when the test ends, pass or fail.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn acknowledgements_wait_for_a_stopped_relay_and_arrive_exactly_once() {
     let servers = MailServers::start();
@@ -108,27 +97,17 @@ fn acknowledgements_wait_for_a_stopped_relay_and_arrive_exactly_once() {
 
     // The relay comes back; the server's outbox worker delivers on its next round.
     servers.start_smtp();
-    let log = desk.scratch().join("serve.log");
-    let log_file = std::fs::File::create(&log).expect("serve log");
-    let mut cmd = desk.command(&["serve", "--listen", "127.0.0.1:0"]);
-    cmd.stdin(Stdio::null())
-        .stdout(log_file.try_clone().expect("log handle"))
-        .stderr(log_file);
-    let mut server = Running(cmd.spawn().expect("start ppdesk-server serve"));
-
-    let serve_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let mut server = desk.serve("serve");
     let arrived = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         servers.wait_for(MARIO, 3, Duration::from_secs(20))
     }))
     .unwrap_or_else(|_| {
         panic!(
             "acknowledgements did not arrive\n--- serve ---\n{}",
-            serve_log()
+            server.log_text()
         )
     });
-    if let Ok(Some(status)) = server.0.try_wait() {
-        panic!("`serve` exited with {status}\n{}", serve_log());
-    }
+    assert!(server.is_running(), "`serve` exited\n{}", server.log_text());
     let mut subjects: Vec<String> = arrived.iter().map(|raw| subject_of(raw)).collect();
     subjects.sort();
     assert_eq!(subjects.len(), 3, "{subjects:?}");
@@ -151,15 +130,16 @@ fn acknowledgements_wait_for_a_stopped_relay_and_arrive_exactly_once() {
             .iter()
             .map(|raw| subject_of(raw))
             .collect::<Vec<_>>(),
-        serve_log()
+        server.log_text()
     );
+    let logged = server.log_text();
     drop(server);
     for &ticket in &tickets {
         let row = outbox_row(&desk, ticket);
         assert_eq!(row["status"], "sent", "{row:#}");
         assert_eq!(row["last_error"], Value::Null, "{row:#}");
     }
-    assert!(!serve_log().contains("panicked"), "{}", serve_log());
+    assert!(!logged.contains("panicked"), "{logged}");
 }
 
 #[test]

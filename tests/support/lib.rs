@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -801,6 +801,95 @@ fn angle(id: &str) -> String {
         id.to_string()
     } else {
         format!("<{id}>")
+    }
+}
+
+/// `serve` as a child process; killed when dropped.
+pub struct Serving {
+    child: Child,
+    addr: String,
+    log: PathBuf,
+}
+
+impl Serving {
+    /// Starts `serve` for `desk` on a free loopback port, its output in `<scratch>/<name>.log`,
+    /// and waits until `/healthz` answers 200.
+    pub fn start(desk: &TestDesk, name: &str) -> Serving {
+        let addr = free_local_addr();
+        let log = desk.scratch().join(format!("{name}.log"));
+        let file = std::fs::File::create(&log).expect("serve log");
+        let mut command = desk.command(&["serve", "--listen", &addr]);
+        command
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("log handle"))
+            .stderr(file);
+        let mut serving = Serving {
+            child: command.spawn().expect("start ppdesk-server serve"),
+            addr,
+            log,
+        };
+        let up = wait_for(Duration::from_secs(30), || {
+            if let Ok(Some(status)) = serving.child.try_wait() {
+                panic!("serve exited early with {status}\n{}", serving.log_text());
+            }
+            http_get(&serving.addr, "/healthz")
+                .ok()
+                .filter(|(code, _)| *code == 200)
+        });
+        assert!(
+            up.is_some(),
+            "serve did not answer /healthz\n{}",
+            serving.log_text()
+        );
+        serving
+    }
+
+    /// The HTTP address, `127.0.0.1:port`.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// True while the process runs.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// What the server logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no drain, no goodbye — the crash the design must survive.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, as a service manager stops it; returns how it exited.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, Duration) {
+        let started = Instant::now();
+        let sent = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success());
+        let status = self.child.wait().expect("wait for serve");
+        (status, started.elapsed())
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestDesk {
+    /// Runs `ppdesk-server serve` on this desk until the returned value is dropped.
+    pub fn serve(&self, name: &str) -> Serving {
+        Serving::start(self, name)
     }
 }
 
