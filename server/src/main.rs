@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ppdesk_server::config::{self, Config, ConfigError};
 use ppdesk_server::desk::Desk;
-use ppdesk_server::ingest::{BATCH_SIZE, IngestReport, SOURCE_STDIN};
+use ppdesk_server::ingest::{BATCH_SIZE, IngestReport, PreparedBatch, SOURCE_STDIN};
 use ppdesk_server::outbox::{self, DeliveryStats};
 use ppdesk_server::serve;
 use ppdesk_server::store::TicketFilter;
@@ -192,7 +192,7 @@ async fn deliver_now(desk: &Desk<SqliteStore>) -> anyhow::Result<DeliveryStats> 
 }
 
 async fn ingest(config: Config, data_dir: &Path, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let desk = open(config, data_dir).await?;
+    let desk = Arc::new(open(config, data_dir).await?);
     let mut stdout = std::io::stdout().lock();
     let mut retry_needed = false;
     match dir {
@@ -206,34 +206,27 @@ async fn ingest(config: Config, data_dir: &Path, dir: Option<&Path>) -> anyhow::
         }
         Some(dir) => {
             let files = list_files(dir).with_context(|| format!("listing {}", dir.display()))?;
-            for chunk in files.chunks(BATCH_SIZE) {
-                let mut batch = Vec::with_capacity(chunk.len());
-                let mut names = Vec::with_capacity(chunk.len());
-                for path in chunk {
-                    let name = path
-                        .strip_prefix(dir)
-                        .unwrap_or(path)
-                        .to_string_lossy()
-                        .into_owned();
-                    match std::fs::read(path) {
-                        Ok(raw) => {
-                            batch.push((raw, format!("file:{name}")));
-                            names.push(name);
-                        }
-                        Err(e) => {
-                            retry_needed = true;
-                            writeln!(
-                                stdout,
-                                "{}",
-                                error_json(
-                                    &name,
-                                    &anyhow::Error::from(e).context("reading the file")
-                                )
-                            )?;
-                        }
-                    }
+            let chunks: Vec<Vec<PathBuf>> = files.chunks(BATCH_SIZE).map(<[_]>::to_vec).collect();
+            // Reading, parsing and writing blobs for the next batch runs on the blocking pool
+            // while this batch's transaction runs: the two halves use both cores.
+            let prepare = |chunk: Vec<PathBuf>| {
+                let (desk, dir) = (desk.clone(), dir.to_path_buf());
+                tokio::task::spawn_blocking(move || read_and_prepare(&desk, &dir, chunk))
+            };
+            let mut next = chunks.first().cloned().map(prepare);
+            for index in 0..chunks.len() {
+                let Some(pending) = next.take() else { break };
+                let ReadBatch {
+                    prepared,
+                    names,
+                    unreadable,
+                } = pending.await.context("preparing a batch")?;
+                next = chunks.get(index + 1).cloned().map(prepare);
+                for (name, error) in unreadable {
+                    retry_needed = true;
+                    writeln!(stdout, "{}", error_json(&name, &error))?;
                 }
-                for (name, taken) in names.iter().zip(desk.ingest_batch(&batch).await) {
+                for (name, taken) in names.iter().zip(desk.ingest_prepared(prepared).await) {
                     match taken {
                         Ok(report) => writeln!(stdout, "{}", report_json(&report, Some(name)))?,
                         Err(e) => {
@@ -256,6 +249,38 @@ async fn ingest(config: Config, data_dir: &Path, dir: Option<&Path>) -> anyhow::
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One batch of files, read and prepared.
+struct ReadBatch {
+    prepared: PreparedBatch,
+    names: Vec<String>,
+    unreadable: Vec<(String, anyhow::Error)>,
+}
+
+fn read_and_prepare(desk: &Desk<SqliteStore>, dir: &Path, chunk: Vec<PathBuf>) -> ReadBatch {
+    let mut batch = Vec::with_capacity(chunk.len());
+    let mut names = Vec::with_capacity(chunk.len());
+    let mut unreadable = Vec::new();
+    for path in chunk {
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        match std::fs::read(&path) {
+            Ok(raw) => {
+                batch.push((raw, format!("file:{name}")));
+                names.push(name);
+            }
+            Err(e) => unreadable.push((name, anyhow::Error::from(e).context("reading the file"))),
+        }
+    }
+    ReadBatch {
+        prepared: desk.prepare_batch(batch),
+        names,
+        unreadable,
+    }
 }
 
 fn error_json(file: &str, error: &anyhow::Error) -> serde_json::Value {

@@ -90,6 +90,15 @@ pub enum IngestError {
     Blob(#[from] BlobError),
     #[error("could not render an outbound mail: {0}")]
     Render(#[from] std::io::Error),
+    #[error("could not prepare the message: {0}")]
+    Prepare(String),
+}
+
+/// Messages parsed and stored as blobs, waiting for their transaction
+/// ([`Desk::prepare_batch`], then [`Desk::ingest_prepared`]).
+pub struct PreparedBatch {
+    messages: Vec<(Vec<u8>, String)>,
+    prepared: Vec<Result<Prepared, IngestError>>,
 }
 
 /// Where a message came from, kept with quarantined mail.
@@ -133,17 +142,33 @@ impl<S: Store> Desk<S> {
         &self,
         messages: &[(Vec<u8>, String)],
     ) -> Vec<Result<IngestReport, IngestError>> {
-        match self.try_batch(messages).await {
+        self.ingest_prepared(self.prepare_batch(messages.to_vec()))
+            .await
+    }
+
+    /// The part of [`Desk::ingest_batch`] that needs no database (parsing, hashing, writing
+    /// blobs), to run on another thread while the previous batch is being committed.
+    pub fn prepare_batch(&self, messages: Vec<(Vec<u8>, String)>) -> PreparedBatch {
+        let prepared = messages.iter().map(|(raw, _)| self.prepare(raw)).collect();
+        PreparedBatch { messages, prepared }
+    }
+
+    /// The database part of [`Desk::ingest_batch`].
+    pub async fn ingest_prepared(
+        &self,
+        batch: PreparedBatch,
+    ) -> Vec<Result<IngestReport, IngestError>> {
+        match self.try_batch(&batch).await {
             Ok(reports) => {
-                for (report, (_, source)) in reports.iter().zip(messages) {
+                for (report, (_, source)) in reports.iter().zip(&batch.messages) {
                     log_taken(report, source);
                 }
                 reports.into_iter().map(Ok).collect()
             }
             Err(e) => {
                 tracing::warn!(error = %e, "batch rolled back; taking its messages one by one");
-                let mut results = Vec::with_capacity(messages.len());
-                for (raw, source) in messages {
+                let mut results = Vec::with_capacity(batch.messages.len());
+                for (raw, source) in &batch.messages {
                     results.push(self.ingest(raw, source).await);
                 }
                 results
@@ -151,17 +176,18 @@ impl<S: Store> Desk<S> {
         }
     }
 
-    async fn try_batch(
-        &self,
-        messages: &[(Vec<u8>, String)],
-    ) -> Result<Vec<IngestReport>, IngestError> {
-        let prepared = messages
-            .iter()
-            .map(|(raw, _)| self.prepare(raw))
-            .collect::<Result<Vec<_>, _>>()?;
+    async fn try_batch(&self, batch: &PreparedBatch) -> Result<Vec<IngestReport>, IngestError> {
+        let mut prepared = Vec::with_capacity(batch.prepared.len());
+        for item in &batch.prepared {
+            match item {
+                Ok(p) => prepared.push(p),
+                // A blob that could not be written: the one-by-one path reports it per message.
+                Err(e) => return Err(IngestError::Prepare(e.to_string())),
+            }
+        }
         let mut tx = self.store.begin().await?;
         let mut reports = Vec::with_capacity(prepared.len());
-        for (prepared, (_, source)) in prepared.iter().zip(messages) {
+        for (prepared, (_, source)) in prepared.into_iter().zip(&batch.messages) {
             reports.push(self.take(&mut tx, prepared, source).await?);
         }
         tx.commit().await?;
