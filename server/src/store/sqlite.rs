@@ -308,20 +308,18 @@ impl Store for SqliteStore {
     }
 
     async fn mark_sent(&self, ids: &[i64], at: i64) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        for id in ids {
-            sqlx::query(
-                "UPDATE outbox SET status = 'sent', sent_at = ?2,
-                    attempts = CASE status WHEN 'sending' THEN attempts ELSE attempts + 1 END,
-                    last_error = NULL, lease_until = NULL
-                 WHERE id = ?1",
-            )
-            .bind(id)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        // One statement for the whole round: the ids travel as a JSON array.
+        let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2,
+                attempts = CASE status WHEN 'sending' THEN attempts ELSE attempts + 1 END,
+                last_error = NULL, lease_until = NULL
+             WHERE id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(ids)
+        .bind(at)
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
