@@ -792,22 +792,27 @@ impl<S: Store> Desk<S> {
         .await
     }
 
-    /// `#Class# Ticket #[N]` — the class is validated by the config, so the fallback only guards
-    /// rows written by an older config with a class since removed.
+    /// `#Class# Ticket #[N]`, as the subject tag and the catalog show it.
     pub(crate) fn tag_text(&self, class: &str, number: u64) -> String {
-        TicketTag::new(class, number)
-            .or_else(|_| TicketTag::new(self.config.tickets.default_class.as_str(), number))
+        self.ticket_tag(class, number)
             .map(|tag| tag.to_string())
-            .unwrap_or_else(|_| format!("Ticket #[{number:05}]"))
+            .unwrap_or_else(|| format!("Ticket #[{number:05}]"))
     }
 
     pub(crate) fn tagged_subject(&self, class: &str, number: u64, subject: &str) -> String {
-        match TicketTag::new(class, number)
-            .or_else(|_| TicketTag::new(self.config.tickets.default_class.as_str(), number))
-        {
-            Ok(tag) => tag::tagged_subject(&tag, subject),
-            Err(_) => format!("Ticket #[{number:05}] {}", tag::clean_subject(subject)),
+        match self.ticket_tag(class, number) {
+            Some(tag) => tag::tagged_subject(&tag, subject),
+            None => format!("Ticket #[{number:05}] {}", tag::clean_subject(subject)),
         }
+    }
+
+    /// The ticket's tag. The class is validated by the config, so the default class only
+    /// stands in for rows written under an older config whose class has since been removed;
+    /// None only if that fails too (number 0, which SQLite never gives).
+    fn ticket_tag(&self, class: &str, number: u64) -> Option<TicketTag> {
+        TicketTag::new(class, number)
+            .or_else(|_| TicketTag::new(self.config.tickets.default_class.as_str(), number))
+            .ok()
     }
 
     pub(crate) fn portal_link(&self, number: u64) -> String {
