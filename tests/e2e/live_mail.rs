@@ -12,37 +12,13 @@ use serde_json::Value;
 const HELPDESK: &str = "helpdesk@ppdesk.test";
 const MARIO: &str = "mario.rossi@acme.test";
 
-/// A desk reading helpdesk@ppdesk.test over IMAP and sending through the test relay.
+/// A desk reading helpdesk@ppdesk.test over IMAP and sending through the test relay; one
+/// customer may open many tickets here.
 fn live_desk(servers: &MailServers) -> TestDesk {
     TestDesk::with_config(&format!(
-        r#"
-[helpdesk]
-address = "{HELPDESK}"
-name = "Helpdesk ppdesk"
-
-[acknowledgement]
-max_per_sender_per_hour = 1000
-
-[outbox]
-transport = "smtp"
-initial_backoff_secs = 1
-max_backoff_secs = 2
-
-[smtp]
-host = "127.0.0.1"
-port = {smtp}
-tls = "none"
-timeout_secs = 5
-
-[imap]
-host = "127.0.0.1"
-port = {imap}
-tls = "none"
-username = "{HELPDESK}"
-password = "secret"
-"#,
-        smtp = servers.smtp_port(),
-        imap = servers.imap_port()
+        "{}\n[acknowledgement]\nmax_per_sender_per_hour = 1000\n\n{}",
+        servers.relay_config(),
+        servers.imap_config()
     ))
 }
 

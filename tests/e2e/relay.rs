@@ -13,25 +13,7 @@ const MARIO: &str = "mario.rossi@acme.test";
 
 /// A desk that hands its mail to the test relay, retrying after 1–2 s.
 fn relay_desk(servers: &MailServers) -> TestDesk {
-    TestDesk::with_config(&format!(
-        r#"
-[helpdesk]
-address = "{HELPDESK}"
-name = "Helpdesk ppdesk"
-
-[outbox]
-transport = "smtp"
-initial_backoff_secs = 1
-max_backoff_secs = 2
-
-[smtp]
-host = "127.0.0.1"
-port = {port}
-tls = "none"
-timeout_secs = 5
-"#,
-        port = servers.smtp_port()
-    ))
+    TestDesk::with_config(&servers.relay_config())
 }
 
 fn customer_mail(from: &str, subject: &str, message_id: &str) -> Vec<u8> {

@@ -103,6 +103,26 @@ impl MailServers {
         &self.dir
     }
 
+    /// Config sections for a desk at helpdesk@ppdesk.test that sends through this relay and
+    /// retries after 1–2 s.
+    pub fn relay_config(&self) -> String {
+        format!(
+            "[helpdesk]\naddress = \"helpdesk@ppdesk.test\"\nname = \"Helpdesk ppdesk\"\n\n\
+             [outbox]\ntransport = \"smtp\"\ninitial_backoff_secs = 1\nmax_backoff_secs = 2\n\n\
+             [smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\ntimeout_secs = 5\n",
+            self.smtp_port
+        )
+    }
+
+    /// The `[imap]` section reading helpdesk@ppdesk.test's INBOX on this Dovecot.
+    pub fn imap_config(&self) -> String {
+        format!(
+            "[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\n\
+             username = \"helpdesk@ppdesk.test\"\npassword = \"{MAIL_PASSWORD}\"\n",
+            self.imap_port
+        )
+    }
+
     /// The relay's port (plain SMTP on 127.0.0.1, no AUTH, no STARTTLS).
     pub fn smtp_port(&self) -> u16 {
         self.smtp_port
