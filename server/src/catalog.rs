@@ -3,7 +3,9 @@
 //! Kept in one place so a translator reads one file, and so no user-facing literal hides in the
 //! mail or ticket code. Each function takes plain facts and returns finished text.
 
+use crate::api::{ApiProblem, Invalid};
 use crate::config::Locale;
+use crate::config::size::format_size;
 
 /// Why an acknowledgement is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,6 +207,120 @@ pub fn no_subject(locale: Locale) -> &'static str {
     }
 }
 
+/// The language of an API answer: the first of `it`/`en` in an `Accept-Language` header (its
+/// order, weights ignored), else `default`.
+pub fn negotiate(accept_language: Option<&str>, default: Locale) -> Locale {
+    accept_language
+        .into_iter()
+        .flat_map(|header| header.split(','))
+        .filter_map(|entry| {
+            let tag = entry.split(';').next()?.trim();
+            let primary = tag.split(['-', '_']).next()?;
+            primary.parse::<Locale>().ok()
+        })
+        .next()
+        .unwrap_or(default)
+}
+
+/// Why an API request was refused, in words the agent can show its user.
+pub fn api_problem(locale: Locale, problem: &ApiProblem) -> String {
+    match locale {
+        Locale::It => match problem {
+            ApiProblem::Unauthorized => "Token di accesso mancante, sconosciuto o revocato: \
+                invii il token dell'organizzazione nell'intestazione \
+                «Authorization: Bearer …»."
+                .to_string(),
+            ApiProblem::BadForm { detail } => {
+                format!("La richiesta non è un modulo multipart/form-data leggibile ({detail}).")
+            }
+            ApiProblem::Missing { field } => format!("Il campo «{field}» è obbligatorio."),
+            ApiProblem::Repeated { field } => {
+                format!("Il campo «{field}» può comparire una sola volta.")
+            }
+            ApiProblem::Invalid { field, reason } => {
+                let why = match reason {
+                    Invalid::NotText => "non è testo UTF-8".to_string(),
+                    Invalid::MultipleLines => "deve essere una sola riga".to_string(),
+                    Invalid::ControlCharacters => "contiene caratteri di controllo".to_string(),
+                    Invalid::TooLong { max_chars } => format!("supera i {max_chars} caratteri"),
+                    Invalid::NotAnEmail => "non è un indirizzo email (nome@dominio)".to_string(),
+                    Invalid::UnknownPriority { value } => format!(
+                        "priorità «{value}» sconosciuta (low, normal, high, urgent, oppure \
+                         bassa, normale, alta, urgente)"
+                    ),
+                    Invalid::Json { detail } => format!("JSON non valido: {detail}"),
+                    Invalid::BadSubmissionId => {
+                        "servono da 1 a 128 caratteri ASCII stampabili, senza spazi".to_string()
+                    }
+                };
+                format!("Il campo «{field}» non è valido: {why}.")
+            }
+            ApiProblem::NotPng => {
+                "Lo screenshot deve essere un'immagine PNG (il contenuto non lo è).".to_string()
+            }
+            ApiProblem::TooLarge { field, limit } => {
+                let size = format_size(*limit);
+                match field {
+                    None => format!("La richiesta supera il limite di {size} ({limit} byte)."),
+                    Some(field) => format!(
+                        "Il campo «{field}» supera il limite di {size} ({limit} byte) per parte."
+                    ),
+                }
+            }
+            ApiProblem::Unavailable => "Il servizio non può accettare la richiesta in questo \
+                momento: la invii di nuovo più tardi."
+                .to_string(),
+        },
+        Locale::En => match problem {
+            ApiProblem::Unauthorized => "Missing, unknown or revoked access token: send the \
+                organisation's token as \"Authorization: Bearer …\"."
+                .to_string(),
+            ApiProblem::BadForm { detail } => {
+                format!("The request is not a readable multipart/form-data form ({detail}).")
+            }
+            ApiProblem::Missing { field } => format!("The field \"{field}\" is required."),
+            ApiProblem::Repeated { field } => {
+                format!("The field \"{field}\" may appear only once.")
+            }
+            ApiProblem::Invalid { field, reason } => {
+                let why = match reason {
+                    Invalid::NotText => "it is not UTF-8 text".to_string(),
+                    Invalid::MultipleLines => "it must be one line".to_string(),
+                    Invalid::ControlCharacters => "it contains control characters".to_string(),
+                    Invalid::TooLong { max_chars } => {
+                        format!("it is longer than {max_chars} characters")
+                    }
+                    Invalid::NotAnEmail => "it is not an email address (name@domain)".to_string(),
+                    Invalid::UnknownPriority { value } => {
+                        format!("unknown priority \"{value}\" (low, normal, high or urgent)")
+                    }
+                    Invalid::Json { detail } => format!("invalid JSON: {detail}"),
+                    Invalid::BadSubmissionId => {
+                        "it must be 1 to 128 printable ASCII characters without spaces".to_string()
+                    }
+                };
+                format!("The field \"{field}\" is not valid: {why}.")
+            }
+            ApiProblem::NotPng => {
+                "The screenshot must be a PNG image (its content is not).".to_string()
+            }
+            ApiProblem::TooLarge { field, limit } => {
+                let size = format_size(*limit);
+                match field {
+                    None => format!("The request exceeds the limit of {size} ({limit} bytes)."),
+                    Some(field) => format!(
+                        "The field \"{field}\" exceeds the limit of {size} ({limit} bytes) per \
+                         part."
+                    ),
+                }
+            }
+            ApiProblem::Unavailable => "The service cannot take the request right now: send it \
+                again later."
+                .to_string(),
+        },
+    }
+}
+
 /// A calendar date as people of the locale write it.
 pub fn date(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
     match locale {
@@ -248,6 +364,32 @@ mod tests {
         assert!(!body.contains("CCN"));
         let with_cc = acknowledgement(Locale::It, &facts(AckReason::Created, true));
         assert!(with_cc.contains("CCN"));
+    }
+
+    #[test]
+    fn api_refusals_name_the_field_and_the_limit_in_both_languages() {
+        let missing = ApiProblem::Missing {
+            field: "subject".into(),
+        };
+        assert!(api_problem(Locale::It, &missing).contains("«subject»"));
+        assert!(api_problem(Locale::En, &missing).contains("\"subject\""));
+        let too_large = ApiProblem::TooLarge {
+            field: None,
+            limit: 25 * 1024 * 1024,
+        };
+        for locale in [Locale::It, Locale::En] {
+            let text = api_problem(locale, &too_large);
+            assert!(text.contains("25 MiB"), "{text}");
+            assert!(text.contains("26214400"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_answer_language_follows_accept_language() {
+        assert_eq!(negotiate(None, Locale::It), Locale::It);
+        assert_eq!(negotiate(Some("en-GB,en;q=0.9"), Locale::It), Locale::En);
+        assert_eq!(negotiate(Some("de-DE, it;q=0.5"), Locale::En), Locale::It);
+        assert_eq!(negotiate(Some("fr"), Locale::En), Locale::En);
     }
 
     #[test]

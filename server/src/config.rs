@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub use ppdesk_shared::ticket::Priority;
 use serde::{Deserialize, Serialize};
 
-pub use validate::{is_valid_domain, is_valid_email, tag_class_problem};
+pub use validate::{is_valid_domain, is_valid_email, name_problem, tag_class_problem};
 
 /// Environment variable naming the config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "PPDESK_CONFIG";
@@ -58,6 +58,30 @@ pub struct Config {
     pub lmtp: LmtpConfig,
     /// The SMTP relay for `outbox.transport = "smtp"` (`[smtp]`).
     pub smtp: Option<SmtpConfig>,
+    /// The HTTP API the tray agent uses (`[api]`): request size limits.
+    pub api: ApiConfig,
+}
+
+/// `[api]`: limits of the HTTP API (`POST /api/v1/tickets`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Largest ticket submission, every part together, in bytes (integer or e.g. `"25 MiB"`).
+    #[serde(deserialize_with = "size::deserialize")]
+    pub max_request_bytes: u64,
+    /// Largest single file in it (the screenshot or one attachment); at most
+    /// `max_request_bytes`.
+    #[serde(deserialize_with = "size::deserialize")]
+    pub max_file_bytes: u64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            max_request_bytes: 25 * MIB,
+            max_file_bytes: 20 * MIB,
+        }
+    }
 }
 
 /// How a mail connection is protected.
@@ -249,6 +273,19 @@ impl Locale {
         match self {
             Locale::It => "it",
             Locale::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Locale {
+    type Err = String;
+
+    /// `it` or `en`, any case, surrounding spaces ignored.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "it" => Ok(Locale::It),
+            "en" => Ok(Locale::En),
+            _ => Err(format!("unknown language {text:?} (it or en)")),
         }
     }
 }

@@ -1,4 +1,7 @@
-//! The HTTP edge. For now: `/healthz`. Handlers stay thin: extract, call the desk, answer.
+//! The HTTP edge: `/healthz`, `/metrics` and the agent API (`/api/v1/…`, in `http/api.rs`).
+//! Handlers stay thin: extract, call the desk, answer.
+
+mod api;
 
 use std::sync::Arc;
 
@@ -17,6 +20,7 @@ pub fn router<S: Store>(desk: Arc<Desk<S>>) -> Router {
     Router::new()
         .route("/healthz", get(healthz::<S>))
         .route("/metrics", get(metrics::<S>))
+        .merge(api::routes::<S>(&desk.config.api))
         .with_state(desk)
 }
 

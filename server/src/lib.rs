@@ -2,11 +2,13 @@
 //! acknowledgement goes through a durable outbox.
 //!
 //! Domain rules are plain functions over plain data, each in a file named for what it decides:
-//! [`correlation`], [`ack_policy`], [`routing`], [`mail::machine_mail`], plus the tag codec and
-//! status rules of `ppdesk_shared`. Storage ([`store`]), transports ([`transport`]) and HTTP
-//! ([`http`]) are edges behind small traits. [`desk::Desk`] ties them together.
+//! [`correlation`], [`ack_policy`], [`routing`], [`mail::machine_mail`], [`organisations`],
+//! [`api::submission`], plus the tag codec and status rules of `ppdesk_shared`. Storage
+//! ([`store`]), transports ([`transport`]) and HTTP ([`http`]) are edges behind small traits.
+//! [`desk::Desk`] ties them together.
 
 pub mod ack_policy;
+pub mod api;
 pub mod blobs;
 pub mod catalog;
 pub mod config;
@@ -20,6 +22,7 @@ pub mod mail;
 pub mod message_id;
 pub mod metrics;
 pub mod operator;
+pub mod organisations;
 pub mod outbox;
 pub mod routing;
 pub mod serve;

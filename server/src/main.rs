@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use ppdesk_server::config::{self, Config, ConfigError};
+use ppdesk_server::config::{self, Config, ConfigError, Locale, OrganisationConfig};
 use ppdesk_server::desk::Desk;
 use ppdesk_server::ingest::{BATCH_SIZE, IngestReport, PreparedBatch, SOURCE_STDIN};
 use ppdesk_server::outbox::{self, DeliveryStats};
@@ -16,6 +16,7 @@ use ppdesk_server::serve;
 use ppdesk_server::store::TicketFilter;
 use ppdesk_server::store::sqlite::SqliteStore;
 use ppdesk_server::transport::OutboundTransport;
+use ppdesk_server::views;
 use ppdesk_shared::status::SystemClock;
 
 /// sysexits.h: the caller (an MTA) should keep the message and retry.
@@ -50,6 +51,11 @@ enum Command {
     Ticket {
         #[command(subcommand)]
         action: TicketAction,
+    },
+    /// Customer organisations (config and database) and their API tokens.
+    Org {
+        #[command(subcommand)]
+        action: OrgAction,
     },
     /// Run the server: HTTP and the outbox worker, until SIGTERM or Ctrl-C.
     Serve {
@@ -93,6 +99,58 @@ enum TicketAction {
     },
     /// Cancel the ticket (no mail is sent).
     Cancel { number: u64 },
+}
+
+#[derive(Subcommand)]
+enum OrgAction {
+    /// Add an organisation to the database (those of the config need no adding).
+    Create {
+        /// Its name, unique among config and database organisations (any case).
+        name: String,
+        /// A mail domain of the organisation (repeatable): mail from it opens its tickets.
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        /// Contract class, one of tickets.classes (default: tickets.default_class).
+        #[arg(long)]
+        class: Option<String>,
+        /// Language of its mails, it or en (default: helpdesk.default_locale).
+        #[arg(long)]
+        locale: Option<Locale>,
+    },
+    /// Every organisation: the config's, then the database's.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The organisation tokens of the agent API.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Make a token; it is printed once, alone on stdout, and only its hash is kept.
+    Create {
+        /// The organisation (config or database) the token opens tickets for.
+        organisation: String,
+        /// A note to recognise it by later, e.g. the machine or site it is for.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// The organisation's tokens (ids and labels; the tokens themselves are not kept).
+    List {
+        organisation: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: requests carrying it are refused from now on.
+    Revoke {
+        organisation: String,
+        /// The token's id, as `org token list` shows it.
+        id: i64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -152,6 +210,7 @@ async fn run(cli: Cli) -> ExitCode {
         }
         Command::Ingest { dir } => ingest(config, &data_dir, dir.as_deref()).await,
         Command::Ticket { action } => ticket(config, &data_dir, action).await,
+        Command::Org { action } => org(config, &data_dir, action).await,
         Command::Serve { listen, demo } => serve_command(config, &data_dir, listen, demo).await,
     };
     match result {
@@ -379,6 +438,124 @@ async fn ticket(config: Config, data_dir: &Path, action: TicketAction) -> anyhow
     Ok(ExitCode::SUCCESS)
 }
 
+async fn org(config: Config, data_dir: &Path, action: OrgAction) -> anyhow::Result<ExitCode> {
+    let desk = open(config, data_dir).await?;
+    let done = match action {
+        OrgAction::Create {
+            name,
+            domains,
+            class,
+            locale,
+        } => desk
+            .create_organisation(OrganisationConfig {
+                name,
+                domains,
+                class,
+                locale,
+            })
+            .await
+            .map(|org| {
+                println!(
+                    "organisation {} created; domains: {}; class: {}; language: {}",
+                    org.name,
+                    if org.domains.is_empty() {
+                        "-".to_string()
+                    } else {
+                        org.domains.join(", ")
+                    },
+                    desk.config.class_for(Some(&org)),
+                    desk.config.locale_for(Some(&org)),
+                );
+            }),
+        OrgAction::List { json } => {
+            let lines = desk.organisation_lines().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&lines)?);
+            } else {
+                for l in lines {
+                    println!(
+                        "{:<32} {:<8} {:<10} {:<3} {:>2} token(s)  {}{}",
+                        l.name,
+                        l.source,
+                        l.class,
+                        l.locale,
+                        l.active_tokens,
+                        l.domains.join(", "),
+                        l.conflict
+                            .map(|c| format!("  (ignored where the config differs: {c})"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        OrgAction::Token {
+            action:
+                TokenAction::Create {
+                    organisation,
+                    label,
+                },
+        } => desk
+            .create_token(&organisation, label.as_deref())
+            .await
+            .map(|minted| {
+                // The token alone on stdout, so a script can capture it; the rest on stderr.
+                println!("{}", minted.token);
+                eprintln!(
+                    "token {} for {}: shown only now, keep it in the agent's configuration",
+                    minted.id, minted.organisation
+                );
+            }),
+        OrgAction::Token {
+            action: TokenAction::List { organisation, json },
+        } => desk.tokens_of(&organisation).await.map(|(name, tokens)| {
+            let rows: Vec<serde_json::Value> = tokens
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "id": t.id,
+                        "organisation": name,
+                        "label": t.label,
+                        "created_at": views::timestamp(t.created_at),
+                        "revoked_at": t.revoked_at.map(views::timestamp),
+                    })
+                })
+                .collect();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+                );
+            } else {
+                for t in &tokens {
+                    println!(
+                        "{:>4}  {:<24} created {}  {}",
+                        t.id,
+                        t.label.as_deref().unwrap_or("-"),
+                        views::timestamp(t.created_at),
+                        t.revoked_at
+                            .map(|at| format!("revoked {}", views::timestamp(at)))
+                            .unwrap_or_else(|| "active".to_string())
+                    );
+                }
+            }
+        }),
+        OrgAction::Token {
+            action: TokenAction::Revoke { organisation, id },
+        } => desk.revoke_token(&organisation, id).await.map(|name| {
+            println!("token {id} of {name} revoked");
+        }),
+    };
+    match done {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.is_refusal() => {
+            eprintln!("ppdesk-server: {e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A refused operator action is the user's mistake, not a reason to retry.
 fn refused(error: ppdesk_server::operator::OperatorError) -> ExitCode {
     eprintln!("ppdesk-server: {error}");
@@ -406,6 +583,7 @@ async fn serve_command(
             return Ok(ExitCode::from(EX_CONFIG));
         }
     };
+    desk.warn_organisation_conflicts().await?;
     if demo {
         let seeded = ppdesk_server::demo::seed(&desk).await?;
         tracing::info!(messages = seeded, "demo data ready");

@@ -1,5 +1,5 @@
 //! Prometheus metrics (`/metrics`): messages taken by outcome, acknowledgement latency, outbox
-//! depth and age, delivery failures, mailbox session failures.
+//! depth and age, delivery failures, mailbox session failures, API ticket submissions.
 //!
 //! Counters and histograms are recorded where things happen, through the `metrics` facade;
 //! gauges that describe stored state (the outbox) are read from the store at scrape time, so
@@ -50,6 +50,10 @@ fn describe() {
     metrics::describe_counter!(
         "ppdesk_deliveries_total",
         "Outbound mails accepted by the transport"
+    );
+    metrics::describe_counter!(
+        "ppdesk_api_tickets_total",
+        "Ticket submissions through the API, by outcome (created or repeated)"
     );
     metrics::describe_counter!(
         "ppdesk_imap_session_failures_total",

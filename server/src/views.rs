@@ -2,10 +2,13 @@
 //! the web pages will render it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use ppdesk_shared::api::{MachineFacts, TicketSummary};
+use ppdesk_shared::status::TicketStatus;
+use ppdesk_shared::ticket::Priority;
 use serde::Serialize;
 
 use crate::desk::Desk;
-use crate::store::{Store, StoreError, TicketFilter, TicketRecord};
+use crate::store::{Store, StoreError, SubmissionRecord, TicketFilter, TicketRecord};
 
 /// A person.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +60,18 @@ pub struct OutboxView {
     pub sent_at: Option<String>,
 }
 
+/// What the agent API kept of the submission that opened a ticket.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionView {
+    /// The organisation whose token opened the ticket.
+    pub organisation: String,
+    pub submission_id: Option<String>,
+    /// The machine the ticket was sent from, as the agent described it.
+    pub machine: Option<MachineFacts>,
+    /// The contact's mail domain is not one of that organisation's domains.
+    pub contact_outside_organisation: bool,
+}
+
 /// A ticket with everything on it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketView {
@@ -81,6 +96,8 @@ pub struct TicketView {
     pub resolved_at: Option<String>,
     pub resolution: Option<String>,
     pub participants: Vec<String>,
+    /// Present when the ticket came through the agent API.
+    pub submission: Option<SubmissionView>,
     pub messages: Vec<MessageView>,
     pub outbox: Vec<OutboxView>,
 }
@@ -115,6 +132,7 @@ impl<S: Store> Desk<S> {
         let messages = self.store.messages(number).await?;
         let outbox = self.store.outbox_for_ticket(number).await?;
         let participants = self.store.participants(number).await?;
+        let submission = self.store.submission(number).await?.map(submission_view);
         Ok(Some(TicketView {
             number,
             tag: self.tag_text(&ticket.class, number),
@@ -140,6 +158,7 @@ impl<S: Store> Desk<S> {
             resolved_at: ticket.resolved_at.map(timestamp),
             resolution: ticket.resolution,
             participants,
+            submission,
             messages: messages
                 .into_iter()
                 .map(|m| MessageView {
@@ -190,6 +209,35 @@ impl<S: Store> Desk<S> {
         Ok(tickets.into_iter().map(|t| self.line(t)).collect())
     }
 
+    /// "My tickets" for the API: `organisation`'s tickets of `requester`, newest first.
+    pub async fn ticket_summaries(
+        &self,
+        organisation: &str,
+        requester: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketSummary>, StoreError> {
+        let tickets = self
+            .store
+            .requester_tickets(organisation, requester, limit)
+            .await?;
+        Ok(tickets.into_iter().map(|t| self.summary(t)).collect())
+    }
+
+    fn summary(&self, t: TicketRecord) -> TicketSummary {
+        let instant = |ms: i64| DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
+        TicketSummary {
+            tag: self.tag_text(&t.class, t.number),
+            number: t.number,
+            subject: t.subject,
+            // An unknown value in the database reads as open and normal, never as closed.
+            status: t.status.parse().unwrap_or(TicketStatus::WaitingOnSupport),
+            priority: t.priority.parse().unwrap_or(Priority::Normal),
+            sector: t.sector,
+            created_at: instant(t.created_at),
+            updated_at: instant(t.updated_at),
+        }
+    }
+
     fn line(&self, t: TicketRecord) -> TicketLine {
         TicketLine {
             tag: self.tag_text(&t.class, t.number),
@@ -202,6 +250,52 @@ impl<S: Store> Desk<S> {
             needs_review: t.needs_review,
             updated_at: timestamp(t.updated_at),
         }
+    }
+}
+
+fn submission_view(record: SubmissionRecord) -> SubmissionView {
+    let machine = record.machine.as_deref().and_then(|json| {
+        serde_json::from_str(json)
+            .map_err(|e| {
+                tracing::warn!(ticket = record.ticket, error = %e, "unreadable machine facts");
+            })
+            .ok()
+    });
+    SubmissionView {
+        organisation: record.organisation,
+        submission_id: record.submission_id,
+        machine,
+        contact_outside_organisation: record.contact_outside_organisation,
+    }
+}
+
+impl SubmissionView {
+    /// The lines `ticket show` prints for it.
+    fn to_text(&self, contact: &str) -> String {
+        let mut out = format!("sent with the agent for: {}", self.organisation);
+        if let Some(id) = &self.submission_id {
+            out += &format!("   submission: {id}");
+        }
+        out.push('\n');
+        if self.contact_outside_organisation {
+            out += &format!(
+                "note: the contact {contact} is not in a mail domain of {}\n",
+                self.organisation
+            );
+        }
+        if let Some(m) = &self.machine {
+            out += &format!(
+                "machine: {}   os: {}   user: {}   agent: {}\n",
+                m.hostname, m.os, m.user, m.agent_version
+            );
+            if !m.screens.is_empty() {
+                out += &format!("screens: {}\n", m.screens.join(", "));
+            }
+            if let Some(window) = &m.active_window {
+                out += &format!("active window: {window}\n");
+            }
+        }
+        out
     }
 }
 
@@ -235,6 +329,9 @@ impl TicketView {
         }
         if !self.participants.is_empty() {
             out += &format!("participants: {}\n", self.participants.join(", "));
+        }
+        if let Some(submission) = &self.submission {
+            out += &submission.to_text(&self.requester.email);
         }
         for m in &self.messages {
             out += &format!(

@@ -7,7 +7,11 @@
 //!   clients and humans do to subjects, plus subject cleaning for outbound mail.
 //! - [`status`]: the ticket status rules (who may do what, the reopen window, linked tickets).
 //! - [`ticket`]: small shared enums (priority, intake channel).
+//! - [`api`]: the HTTP API types between agent and server.
+//! - [`agent_config`]: the tray agent's config file shape and resolved settings.
 
+pub mod agent_config;
+pub mod api;
 pub mod status;
 pub mod tag;
 pub mod ticket;

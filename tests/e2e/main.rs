@@ -5,6 +5,7 @@
 //! Build the server first: `cargo build --workspace --bins` (tests/run.sh does).
 
 mod acknowledgements;
+mod api;
 mod cli;
 mod correlation;
 mod ingest_contract;

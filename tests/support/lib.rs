@@ -5,6 +5,7 @@
 //! - [`Outcome`]: the JSON line `ingest` prints for every message.
 //! - [`SpooledMail`]: an outbound `.eml` from `<data-dir>/spool/outbound/`, parsed for assertions.
 //! - [`Mail`]: a builder for generated messages (the story itself is told by `.eml` fixtures).
+//! - [`http`]: one-shot HTTP requests and multipart forms for the agent API.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use wait_timeout::ChildExt;
 
+pub mod http;
 pub mod mail_servers;
 
 /// Environment variable that overrides where the server binary is looked up.
@@ -47,11 +49,24 @@ pub fn default_config() -> String {
 /// Locates the `ppdesk-server` binary: `$PPDESK_SERVER_BIN`, else next to the running executable
 /// (`target/debug/` for a bin, `target/debug/deps/../` for a test).
 pub fn server_bin() -> PathBuf {
-    if let Some(path) = std::env::var_os(SERVER_BIN_ENV) {
+    workspace_bin("ppdesk-server", SERVER_BIN_ENV)
+}
+
+/// Environment variable naming the `ppdesk-agent` binary to test (default: next to the tests).
+pub const AGENT_BIN_ENV: &str = "PPDESK_AGENT_BIN";
+
+/// Locates the `ppdesk-agent` binary: `$PPDESK_AGENT_BIN`, else next to the running executable.
+pub fn agent_bin() -> PathBuf {
+    workspace_bin("ppdesk-agent", AGENT_BIN_ENV)
+}
+
+/// A binary of this workspace: `$env_var` if set, else built next to the running executable.
+pub fn workspace_bin(stem: &str, env_var: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(env_var) {
         let path = PathBuf::from(path);
         assert!(
             path.is_file(),
-            "{SERVER_BIN_ENV}={} does not name a file",
+            "{env_var}={} does not name a file",
             path.display()
         );
         return path;
@@ -60,7 +75,7 @@ pub fn server_bin() -> PathBuf {
     let dir = exe
         .parent()
         .expect("the test executable has a parent folder");
-    let name = format!("ppdesk-server{}", std::env::consts::EXE_SUFFIX);
+    let name = format!("{stem}{}", std::env::consts::EXE_SUFFIX);
     let candidates = [dir.join(&name), dir.join("..").join(&name)];
     for candidate in &candidates {
         if candidate.is_file() {
@@ -68,9 +83,9 @@ pub fn server_bin() -> PathBuf {
         }
     }
     panic!(
-        "ppdesk-server binary not found (looked at {} and {}). Build it first with \
+        "{stem} binary not found (looked at {} and {}). Build it first with \
          `cargo build --workspace --bins` (same CARGO_TARGET_DIR as the tests), or point \
-         {SERVER_BIN_ENV} at it.",
+         {env_var} at it.",
         candidates[0].display(),
         candidates[1].display()
     );
@@ -850,6 +865,11 @@ impl Serving {
         &self.addr
     }
 
+    /// The server's process id (for SIGSTOP/SIGCONT in crash tests).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// True while the process runs.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -890,6 +910,28 @@ impl TestDesk {
     /// Runs `ppdesk-server serve` on this desk until the returned value is dropped.
     pub fn serve(&self, name: &str) -> Serving {
         Serving::start(self, name)
+    }
+
+    /// Creates organisation `name` owning mail `domain` and returns a fresh API token for it
+    /// (`org create`, then `org token create`, which prints the token alone on its last line).
+    pub fn org_with_token(&self, name: &str, domain: &str) -> String {
+        self.run(&["org", "create", name, "--domain", domain])
+            .assert_success();
+        let created = self.run(&["org", "token", "create", name]);
+        created.assert_success();
+        let token = created
+            .stdout
+            .lines()
+            .map(str::trim)
+            .rfind(|line| !line.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            !token.is_empty() && !token.contains(char::is_whitespace),
+            "org token create printed no token\n{}",
+            created.transcript()
+        );
+        token
     }
 }
 

@@ -79,6 +79,17 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     u64::try_from(bytes).map_err(|_| too_large())
 }
 
+/// A byte count the way [`parse_size`] reads it back: `"25 MiB"` when it is a whole number of
+/// GiB, MiB or KiB, else `"1234 bytes"`.
+pub fn format_size(bytes: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// Serde helper: deserialises a size from an integer or a string with a unit (see [`parse_size`]).
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     deserializer.deserialize_any(SizeVisitor)
@@ -166,6 +177,20 @@ mod tests {
                 .unwrap_err()
                 .contains("too large")
         );
+    }
+
+    #[test]
+    fn formatted_sizes_parse_back() {
+        for (bytes, text) in [
+            (25 * 1024 * 1024, "25 MiB"),
+            (1 << 30, "1 GiB"),
+            (512 * 1024, "512 KiB"),
+            (1000, "1000 bytes"),
+            (0, "0 bytes"),
+        ] {
+            assert_eq!(super::format_size(bytes), text);
+            assert_eq!(parse_size(text), Ok(bytes));
+        }
     }
 
     #[test]

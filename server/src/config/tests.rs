@@ -249,6 +249,22 @@ fn sizes_accept_integers_and_units() {
 }
 
 #[test]
+fn api_limits_have_defaults_units_and_a_cross_check() {
+    let defaults = parse("");
+    assert_eq!(defaults.api.max_request_bytes, 25 * 1024 * 1024);
+    assert_eq!(defaults.api.max_file_bytes, 20 * 1024 * 1024);
+    let config = parse("[api]\nmax_request_bytes = \"64 KiB\"\nmax_file_bytes = 1000\n");
+    assert_eq!(config.api.max_request_bytes, 65_536);
+    assert_eq!(config.api.max_file_bytes, 1000);
+
+    let p = only_problem("[api]\nmax_request_bytes = \"1 MiB\"\nmax_file_bytes = \"2 MiB\"\n");
+    assert_eq!(p.key, "api.max_file_bytes");
+    assert_eq!(p.line, Some(3));
+    let p = only_problem("[api]\nmax_request_bytes = 0\n");
+    assert_eq!(p.key, "api.max_request_bytes");
+}
+
+#[test]
 fn routing_rule_with_unknown_sector_points_at_that_rules_sector() {
     let text = "\
 [routing]

@@ -62,7 +62,9 @@ fn known_list(known: &[String]) -> String {
     }
 }
 
-fn name_problem(name: &str, max_len: usize) -> Option<&'static str> {
+/// Why `name` cannot be a display name of at most `max_len` characters (a sector, an
+/// organisation…), if it can't: empty, padded with spaces, control characters, too long.
+pub fn name_problem(name: &str, max_len: usize) -> Option<&'static str> {
     if name.trim().is_empty() {
         Some("must not be empty")
     } else if name.trim() != name {
@@ -135,7 +137,27 @@ pub fn validate(config: &Config) -> Vec<ConfigProblem> {
     organisations(config, &mut p);
     server(config, &mut p);
     mail(config, &mut p);
+    api(config, &mut p);
     p.0
+}
+
+fn api(config: &Config, p: &mut Problems) {
+    let a = &config.api;
+    if a.max_request_bytes == 0 {
+        p.push("api.max_request_bytes", "must be greater than 0");
+    }
+    if a.max_file_bytes == 0 {
+        p.push("api.max_file_bytes", "must be greater than 0");
+    } else if a.max_request_bytes > 0 && a.max_file_bytes > a.max_request_bytes {
+        p.push(
+            "api.max_file_bytes",
+            format!(
+                "{} bytes is larger than api.max_request_bytes ({} bytes): a file cannot be \
+                 bigger than the request carrying it",
+                a.max_file_bytes, a.max_request_bytes
+            ),
+        );
+    }
 }
 
 fn mail(config: &Config, p: &mut Problems) {

@@ -5,6 +5,10 @@
 //! message, attachments, received-record and acknowledgement in ONE transaction. Blobs (the raw
 //! message, attachments) are written just before it. Nothing accepted is lost: a message that
 //! cannot be used is quarantined with its raw bytes kept.
+//!
+//! A new ticket is opened in one place, `open_ticket`, fed plain data: mail uses it here, and
+//! the agent API through [`agent`], so both get the same routing, transaction and
+//! acknowledgement.
 
 use ppdesk_shared::status::{self, Actor, Decision, Lifecycle, StatusEvent, TicketStatus};
 use ppdesk_shared::tag::{self, TicketTag};
@@ -14,7 +18,7 @@ use serde::Serialize;
 use crate::ack_policy::{self, AckDecision, AckFacts, TicketChange};
 use crate::blobs::{BlobError, sha256_hex};
 use crate::catalog::{self, AckReason};
-use crate::config::Locale;
+use crate::config::{Locale, OrganisationConfig};
 use crate::correlation::{self, Correlation, CorrelationInput, TicketParties};
 use crate::desk::Desk;
 use crate::mail::inbound::{self, InboundMail, Mailbox};
@@ -332,7 +336,10 @@ impl<S: Store> Desk<S> {
             None => None,
         };
         let threaded = self.threaded_ticket(tx, mail).await?;
-        let parties = tagged.as_ref().map(|state| self.parties(state));
+        let parties = match &tagged {
+            Some(state) => Some(self.parties(tx, state).await?),
+            None => None,
+        };
         let sender_is_staff = self.config.is_staff(&sender.address);
         let correlation = correlation::correlate(&CorrelationInput {
             sender: &sender.address,
@@ -447,24 +454,25 @@ impl<S: Store> Desk<S> {
         Ok(None)
     }
 
-    fn parties(&self, state: &TicketState) -> TicketParties {
-        let organisation_domains = state
-            .organisation
-            .as_deref()
-            .and_then(|name| {
-                self.config
-                    .organisations
-                    .iter()
-                    .find(|org| org.name == name)
-            })
-            .map(|org| org.domains.clone())
-            .unwrap_or_default();
-        TicketParties {
+    async fn parties(
+        &self,
+        tx: &mut S::Tx,
+        state: &TicketState,
+    ) -> Result<TicketParties, StoreError> {
+        let organisation_domains = match state.organisation.as_deref() {
+            Some(name) => self
+                .organisation_named_in(tx, name)
+                .await?
+                .map(|org| org.domains)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(TicketParties {
             number: state.number,
             requester: state.requester_email.clone(),
             participants: state.participants.clone(),
             organisation_domains,
-        }
+        })
     }
 
     /// Writes what the plan says, inside the caller's transaction.
@@ -496,8 +504,8 @@ impl<S: Store> Desk<S> {
                 } else {
                     author.message_kind()
                 };
-                self.insert_inbound(tx, state.number, mail, kind, raw_sha256, attachments, now)
-                    .await?;
+                let message = inbound_message(state.number, mail, kind, raw_sha256, now);
+                insert_with_attachments(tx, &message, attachments).await?;
                 if author == Author::Person {
                     tx.add_participants(state.number, &self.new_participants(mail, &state))
                         .await?;
@@ -520,7 +528,8 @@ impl<S: Store> Desk<S> {
                     };
                     self.acknowledge(
                         tx,
-                        mail,
+                        sender,
+                        &self.answering(mail),
                         &ticket,
                         AckReason::Reopened,
                         TicketChange::Reopened,
@@ -542,121 +551,186 @@ impl<S: Store> Desk<S> {
                 })
             }
             Plan::Create { linked } => {
-                let organisation = self
-                    .config
-                    .organisation_for_domain(inbound::domain_of(&sender.address));
-                let class = self.config.class_for(organisation).to_string();
-                let locale = self.config.locale_for(organisation);
-                let clean = tag::clean_subject(&mail.subject);
-                let subject = if clean.is_empty() {
-                    catalog::no_subject(locale).to_string()
-                } else {
-                    clean
-                };
-                let routed = routing::route(
-                    &self.config.routing,
-                    &RoutingInput {
-                        subject: &subject,
-                        body: &mail.text_body,
-                        sender_domain: inbound::domain_of(&sender.address),
-                        category: None,
-                    },
-                );
-                let number = tx
-                    .insert_ticket(&NewTicket {
-                        class: class.clone(),
-                        subject: subject.clone(),
-                        status: TicketStatus::WaitingOnSupport.as_str().to_string(),
-                        category: routed.category,
-                        priority: routed
-                            .priority
-                            .unwrap_or(Priority::Normal)
-                            .as_str()
-                            .to_string(),
-                        sector: routed.sector.clone(),
-                        requester_email: sender.address.clone(),
-                        requester_name: sender.name.clone(),
-                        organisation: organisation.map(|o| o.name.clone()),
-                        channel: Channel::Email.as_str().to_string(),
-                        locale: locale.as_str().to_string(),
-                        linked_ticket: linked.as_ref().map(|l| l.number),
-                        needs_review: linked.as_ref().is_some_and(|l| l.review_reason.is_some()),
-                        review_reason: linked.as_ref().and_then(|l| l.review_reason.clone()),
-                        created_at: now,
-                    })
-                    .await?;
-                self.insert_inbound(tx, number, mail, "customer", raw_sha256, attachments, now)
-                    .await?;
+                let organisation = self.organisation_for_address(tx, &sender.address).await?;
                 let participants: Vec<String> = mail
                     .recipients()
                     .map(|m| m.address.clone())
                     .filter(|a| *a != self.config.helpdesk.address && *a != sender.address)
                     .collect();
-                tx.add_participants(number, &participants).await?;
-                let reason = match linked {
-                    Some(Linked {
-                        tag,
-                        review_reason: None,
-                        ..
-                    }) => AckReason::LinkedTo {
-                        previous_tag: tag,
-                        window_days: self.config.tickets.reopen_window_days,
-                    },
-                    _ => AckReason::Created,
-                };
-                let ticket = AckTicket {
-                    number,
-                    class: &class,
-                    subject: &subject,
-                    sector: &routed.sector,
-                    locale,
-                };
-                let acknowledged = self
-                    .acknowledge(tx, mail, &ticket, reason, TicketChange::Created, now)
+                let opened = self
+                    .open_ticket(
+                        tx,
+                        Opening {
+                            channel: Channel::Email,
+                            requester: sender,
+                            organisation: organisation.as_ref(),
+                            subject: &mail.subject,
+                            body: &mail.text_body,
+                            category: None,
+                            priority: None,
+                            linked,
+                            first: FirstMessage {
+                                message_id: mail.message_id.clone(),
+                                to: mail.to.iter().map(|m| m.address.clone()).collect(),
+                                cc: mail.cc.iter().map(|m| m.address.clone()).collect(),
+                                html_body: mail.html_body.clone(),
+                                raw_sha256: Some(raw_sha256.to_string()),
+                                attachments,
+                            },
+                            participants,
+                            answering: self.answering(mail),
+                        },
+                        now,
+                    )
                     .await?;
                 Ok(IngestReport {
                     outcome: Outcome::Created,
-                    ticket: Some(number),
-                    acknowledged,
+                    ticket: Some(opened.number),
+                    acknowledged: opened.acknowledged,
                     reason: None,
                 })
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn insert_inbound(
+    /// Opens a ticket, whatever channel brought it (mail, the agent API), inside the caller's
+    /// transaction: class and language from the organisation, routing, the ticket row, its
+    /// first message with attachments, the participants, and the acknowledgement when the
+    /// policy says so. The one place a ticket is created.
+    async fn open_ticket(
         &self,
         tx: &mut S::Tx,
-        ticket: u64,
-        mail: &InboundMail,
-        kind: &'static str,
-        raw_sha256: &str,
-        attachments: &[NewAttachment],
+        opening: Opening<'_>,
         now: i64,
-    ) -> Result<(), StoreError> {
-        let sender = sender_of(mail);
-        let message = tx
-            .insert_message(&NewMessage {
-                ticket,
-                direction: "inbound",
-                kind,
-                message_id: mail.message_id.clone(),
-                from_addr: sender.address.clone(),
-                from_name: sender.name.clone(),
-                to_addrs: mail.to.iter().map(|m| m.address.clone()).collect(),
-                cc_addrs: mail.cc.iter().map(|m| m.address.clone()).collect(),
-                subject: mail.subject.clone(),
-                text_body: mail.text_body.clone(),
-                html_body: mail.html_body.clone(),
-                raw_sha256: Some(raw_sha256.to_string()),
+    ) -> Result<Opened, IngestError> {
+        let Opening {
+            channel,
+            requester,
+            organisation,
+            subject: written_subject,
+            body,
+            category,
+            priority,
+            linked,
+            first,
+            participants,
+            answering,
+        } = opening;
+        let class = self.config.class_for(organisation).to_string();
+        let locale = self.config.locale_for(organisation);
+        let clean = tag::clean_subject(written_subject);
+        let subject = if clean.is_empty() {
+            catalog::no_subject(locale).to_string()
+        } else {
+            clean
+        };
+        // A category the user picked is matched by keyword rules like a word of the subject.
+        let routed_subject = match category {
+            Some(category) => format!("{subject} {category}"),
+            None => subject.clone(),
+        };
+        let routed = routing::route(
+            &self.config.routing,
+            &RoutingInput {
+                subject: &routed_subject,
+                body,
+                sender_domain: inbound::domain_of(&requester.address),
+                category,
+            },
+        );
+        let number = tx
+            .insert_ticket(&NewTicket {
+                class: class.clone(),
+                subject: subject.clone(),
+                status: TicketStatus::WaitingOnSupport.as_str().to_string(),
+                category: routed.category,
+                // The requester's own choice wins over a rule's.
+                priority: priority
+                    .or(routed.priority)
+                    .unwrap_or(Priority::Normal)
+                    .as_str()
+                    .to_string(),
+                sector: routed.sector.clone(),
+                requester_email: requester.address.clone(),
+                requester_name: requester.name.clone(),
+                organisation: organisation.map(|o| o.name.clone()),
+                channel: channel.as_str().to_string(),
+                locale: locale.as_str().to_string(),
+                linked_ticket: linked.as_ref().map(|l| l.number),
+                needs_review: linked.as_ref().is_some_and(|l| l.review_reason.is_some()),
+                review_reason: linked.as_ref().and_then(|l| l.review_reason.clone()),
                 created_at: now,
             })
             .await?;
-        for attachment in attachments {
-            tx.insert_attachment(message, attachment).await?;
+        let message = NewMessage {
+            ticket: number,
+            direction: "inbound",
+            kind: "customer",
+            message_id: first.message_id,
+            from_addr: requester.address.clone(),
+            from_name: requester.name.clone(),
+            to_addrs: first.to,
+            cc_addrs: first.cc,
+            subject: written_subject.to_string(),
+            text_body: body.to_string(),
+            html_body: first.html_body,
+            raw_sha256: first.raw_sha256,
+            created_at: now,
+        };
+        insert_with_attachments(tx, &message, first.attachments).await?;
+        tx.add_participants(number, &participants).await?;
+        let reason = match linked {
+            Some(Linked {
+                tag,
+                review_reason: None,
+                ..
+            }) => AckReason::LinkedTo {
+                previous_tag: tag,
+                window_days: self.config.tickets.reopen_window_days,
+            },
+            _ => AckReason::Created,
+        };
+        let ticket = AckTicket {
+            number,
+            class: &class,
+            subject: &subject,
+            sector: &routed.sector,
+            locale,
+        };
+        let acknowledged = self
+            .acknowledge(
+                tx,
+                requester,
+                &answering,
+                &ticket,
+                reason,
+                TicketChange::Created,
+                now,
+            )
+            .await?;
+        Ok(Opened {
+            number,
+            class,
+            sector: routed.sector,
+            acknowledged,
+        })
+    }
+
+    /// How an acknowledgement answers this mail: threaded under it, with its author's kind.
+    fn answering<'m>(&self, mail: &'m InboundMail) -> Answering<'m> {
+        let helpdesk = &self.config.helpdesk.address;
+        Answering {
+            author: machine_mail::classify(mail),
+            staff_in_cc: mail
+                .recipients()
+                .any(|m| m.address != *helpdesk && self.config.is_staff(&m.address)),
+            subject: &mail.subject,
+            in_reply_to: mail.message_id.as_deref(),
+            references: outbound::references_for_reply(
+                &mail.references,
+                mail.message_id.as_deref(),
+            ),
         }
-        Ok(())
     }
 
     /// To/CC addresses of a reply not yet on the ticket (never ourselves or the requester).
@@ -673,28 +747,29 @@ impl<S: Store> Desk<S> {
             .collect()
     }
 
-    /// Queues the acknowledgement when the policy says so; returns whether it did.
+    /// Queues the acknowledgement to `requester` when the policy says so; returns whether it did.
+    #[allow(clippy::too_many_arguments)]
     async fn acknowledge(
         &self,
         tx: &mut S::Tx,
-        mail: &InboundMail,
+        requester: &Mailbox,
+        answering: &Answering<'_>,
         ticket: &AckTicket<'_>,
         reason: AckReason,
         change: TicketChange,
         now: i64,
     ) -> Result<bool, IngestError> {
-        let sender = sender_of(mail);
         let ack = &self.config.acknowledgement;
         let sent_last_hour = if ack.enabled {
-            tx.acks_since(&sender.address, now - 3_600_000).await?
+            tx.acks_since(&requester.address, now - 3_600_000).await?
         } else {
             0
         };
         let decision = ack_policy::decide(&AckFacts {
             enabled: ack.enabled,
-            author: machine_mail::classify(mail),
+            author: answering.author,
             change,
-            from_ourselves: sender.address == self.config.helpdesk.address,
+            from_ourselves: requester.address == self.config.helpdesk.address,
             sent_to_sender_last_hour: sent_last_hour,
             max_per_sender_per_hour: ack.max_per_sender_per_hour,
         });
@@ -704,14 +779,11 @@ impl<S: Store> Desk<S> {
         }
         let tag = self.tag_text(ticket.class, ticket.number);
         let helpdesk = &self.config.helpdesk;
-        let staff_in_cc = mail
-            .recipients()
-            .any(|m| m.address != helpdesk.address && self.config.is_staff(&m.address));
         let portal_link = self.portal_link(ticket.number);
         let body = catalog::acknowledgement(
             ticket.locale,
             &catalog::AckText {
-                requester_name: sender.name.as_deref(),
+                requester_name: requester.name.as_deref(),
                 tag: &tag,
                 subject: ticket.subject,
                 sector: ticket.sector,
@@ -720,22 +792,20 @@ impl<S: Store> Desk<S> {
                 helpdesk_name: &helpdesk.name,
                 phone: helpdesk.phone.as_deref(),
                 reason,
-                staff_in_cc,
+                staff_in_cc: answering.staff_in_cc,
             },
         );
-        let subject = self.tagged_subject(ticket.class, ticket.number, &mail.subject);
+        let subject = self.tagged_subject(ticket.class, ticket.number, answering.subject);
         let message_id = self.signer.mint(ticket.number);
-        let references =
-            outbound::references_for_reply(&mail.references, mail.message_id.as_deref());
         let raw = outbound::render(&Draft {
             from_name: &helpdesk.name,
             from_address: &helpdesk.address,
-            to_name: sender.name.as_deref(),
-            to_address: &sender.address,
+            to_name: requester.name.as_deref(),
+            to_address: &requester.address,
             subject: &subject,
             message_id: &message_id,
-            in_reply_to: mail.message_id.as_deref(),
-            references: &references,
+            in_reply_to: answering.in_reply_to,
+            references: &answering.references,
             text_body: &body,
             automatic: true,
             language: ticket.locale.as_str(),
@@ -746,7 +816,7 @@ impl<S: Store> Desk<S> {
             OutboundRecord {
                 ticket: ticket.number,
                 kind: "acknowledgement",
-                to: &sender.address,
+                to: &requester.address,
                 subject: &subject,
                 message_id: &message_id,
                 body: &body,
@@ -854,6 +924,60 @@ struct AckTicket<'a> {
     locale: Locale,
 }
 
+/// A ticket to open, from any channel, as plain data ([`Desk::open_ticket`]).
+struct Opening<'a> {
+    channel: Channel,
+    /// Who asked: the ticket's requester, and the acknowledgement's recipient.
+    requester: &'a Mailbox,
+    /// Mail: the one owning the sender's domain. Agent: the token's.
+    organisation: Option<&'a OrganisationConfig>,
+    /// As the requester wrote it (tags are cleaned off for the ticket).
+    subject: &'a str,
+    /// The first message's text, also what keyword routing reads.
+    body: &'a str,
+    /// Chosen by the requester (agent, portal).
+    category: Option<&'a str>,
+    /// Chosen by the requester; wins over a routing rule's.
+    priority: Option<Priority>,
+    linked: Option<Linked>,
+    first: FirstMessage<'a>,
+    /// Other addresses that may write to the ticket.
+    participants: Vec<String>,
+    answering: Answering<'a>,
+}
+
+/// What the first message carries besides its author, subject and text.
+struct FirstMessage<'a> {
+    message_id: Option<String>,
+    to: Vec<String>,
+    cc: Vec<String>,
+    html_body: Option<String>,
+    /// The raw message's blob, for mail.
+    raw_sha256: Option<String>,
+    /// Already in the blob store.
+    attachments: &'a [NewAttachment],
+}
+
+/// How an acknowledgement answers what opened or reopened a ticket.
+struct Answering<'a> {
+    /// A person, or a machine (which the policy never answers).
+    author: Author,
+    /// Staff addresses were in CC: the acknowledgement reminds of the rule.
+    staff_in_cc: bool,
+    /// The subject as the requester wrote it; the tag is put in front.
+    subject: &'a str,
+    in_reply_to: Option<&'a str>,
+    references: Vec<String>,
+}
+
+/// A ticket just opened.
+struct Opened {
+    number: u64,
+    class: String,
+    sector: String,
+    acknowledged: bool,
+}
+
 /// An outbound mail to record on a ticket and queue.
 pub(crate) struct OutboundRecord<'a> {
     pub ticket: u64,
@@ -863,6 +987,44 @@ pub(crate) struct OutboundRecord<'a> {
     pub message_id: &'a str,
     pub body: &'a str,
     pub raw: Vec<u8>,
+}
+
+/// The record of an inbound mail on a ticket.
+fn inbound_message(
+    ticket: u64,
+    mail: &InboundMail,
+    kind: &'static str,
+    raw_sha256: &str,
+    now: i64,
+) -> NewMessage {
+    let sender = sender_of(mail);
+    NewMessage {
+        ticket,
+        direction: "inbound",
+        kind,
+        message_id: mail.message_id.clone(),
+        from_addr: sender.address.clone(),
+        from_name: sender.name.clone(),
+        to_addrs: mail.to.iter().map(|m| m.address.clone()).collect(),
+        cc_addrs: mail.cc.iter().map(|m| m.address.clone()).collect(),
+        subject: mail.subject.clone(),
+        text_body: mail.text_body.clone(),
+        html_body: mail.html_body.clone(),
+        raw_sha256: Some(raw_sha256.to_string()),
+        created_at: now,
+    }
+}
+
+async fn insert_with_attachments<T: StoreTx>(
+    tx: &mut T,
+    message: &NewMessage,
+    attachments: &[NewAttachment],
+) -> Result<(), StoreError> {
+    let id = tx.insert_message(message).await?;
+    for attachment in attachments {
+        tx.insert_attachment(id, attachment).await?;
+    }
+    Ok(())
 }
 
 fn duplicate(ticket: Option<u64>) -> IngestReport {
@@ -925,5 +1087,6 @@ pub(crate) fn locale_from(text: &str) -> Locale {
     }
 }
 
+pub mod agent;
 #[cfg(test)]
 mod tests;

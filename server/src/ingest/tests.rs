@@ -9,6 +9,7 @@ use mail_builder::MessageBuilder;
 use ppdesk_shared::status::ManualClock;
 
 use super::*;
+use crate::api::submission::Submission;
 use crate::config::{Config, OrganisationConfig};
 use crate::desk::Desk;
 use crate::store::sqlite::SqliteStore;
@@ -404,4 +405,139 @@ async fn mail_from_our_own_address_is_ignored() {
     let t = desk().await;
     let report = take(&t, mail("helpdesk@ppdesk.localhost", "Loop", "loop@x")).await;
     assert_eq!(report.outcome, Outcome::Ignored);
+}
+
+fn organisation(name: &str, domains: &[&str]) -> OrganisationConfig {
+    OrganisationConfig {
+        name: name.into(),
+        domains: domains.iter().map(|d| d.to_string()).collect(),
+        class: None,
+        locale: None,
+    }
+}
+
+#[tokio::test]
+async fn mail_finds_a_database_organisation_by_domain_like_a_configured_one() {
+    let mut config = Config::default();
+    config.tickets.classes.push("Gold".into());
+    config
+        .organisations
+        .push(organisation("ACME S.r.l.", &["acme.it"]));
+    let t = desk_with(config).await;
+    let mut beta = organisation("Beta S.p.A.", &["beta.it"]);
+    beta.class = Some("Gold".into());
+    beta.locale = Some(Locale::En);
+    t.desk.create_organisation(beta).await.expect("created");
+
+    let from_config = take(&t, mail("mario@acme.it", "Stampante", "c1@acme.it")).await;
+    let from_database = take(&t, mail("anna@BETA.it", "Printer", "d1@beta.it")).await;
+    let nobody = take(&t, mail("x@gmail.com", "Ciao", "n1@gmail.com")).await;
+    let ticket = |n: Option<u64>| {
+        let store = &t.desk.store;
+        async move {
+            store
+                .ticket(n.expect("a ticket"))
+                .await
+                .expect("read")
+                .expect("exists")
+        }
+    };
+    assert_eq!(
+        ticket(from_config.ticket).await.organisation.as_deref(),
+        Some("ACME S.r.l.")
+    );
+    let beta_ticket = ticket(from_database.ticket).await;
+    assert_eq!(beta_ticket.organisation.as_deref(), Some("Beta S.p.A."));
+    assert_eq!(beta_ticket.class, "Gold");
+    assert_eq!(beta_ticket.locale, "en");
+    assert_eq!(ticket(nobody.ticket).await.organisation, None);
+}
+
+fn submission(subject: &str, contact: &str, id: Option<&str>) -> Submission {
+    Submission {
+        subject: subject.into(),
+        description: "La stampante del magazzino non stampa.".into(),
+        category: None,
+        priority: Some(Priority::High),
+        contact_name: Some("Mario Rossi".into()),
+        contact_email: contact.into(),
+        machine: None,
+        submission_id: id.map(str::to_string),
+        screenshot: None,
+        attachments: Vec::new(),
+        ignored: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn an_api_submission_opens_a_ticket_like_mail_and_a_repeat_opens_nothing() {
+    let t = desk().await;
+    let acme = organisation("ACME S.r.l.", &["acme.it"]);
+    let first = t
+        .desk
+        .submit(
+            &acme,
+            &submission("Stampante", "mario@gmail.com", Some("d-1")),
+        )
+        .await
+        .expect("submitted");
+    assert!(first.created);
+    assert_eq!(first.ticket.number, 10000);
+    assert_eq!(first.ticket.tag, "#Standard# Ticket #[10000]");
+
+    let again = t
+        .desk
+        .submit(
+            &acme,
+            &submission("Stampante", "mario@gmail.com", Some("d-1")),
+        )
+        .await
+        .expect("submitted");
+    assert!(!again.created);
+    assert_eq!(again.ticket, first.ticket);
+
+    // The same id from another organisation is another submission.
+    let other = organisation("Beta", &[]);
+    let beta = t
+        .desk
+        .submit(
+            &other,
+            &submission("Stampante", "anna@beta.it", Some("d-1")),
+        )
+        .await
+        .expect("submitted");
+    assert!(beta.created);
+    assert_eq!(beta.ticket.number, 10001);
+
+    let view = t
+        .desk
+        .ticket_view(10000)
+        .await
+        .expect("view")
+        .expect("ticket");
+    assert_eq!(view.channel, "agent");
+    assert_eq!(view.priority, "high");
+    assert_eq!(view.organisation.as_deref(), Some("ACME S.r.l."));
+    let facts = view.submission.expect("submission facts");
+    assert!(
+        facts.contact_outside_organisation,
+        "gmail.com is not ACME's"
+    );
+    assert_eq!(
+        view.messages[0].text_body,
+        "La stampante del magazzino non stampa."
+    );
+    let acks: Vec<_> = view
+        .outbox
+        .iter()
+        .filter(|o| o.kind == "acknowledgement")
+        .collect();
+    assert_eq!(acks.len(), 1, "one acknowledgement, none for the repeat");
+    assert_eq!(acks[0].recipient, "mario@gmail.com");
+    let listed = t
+        .desk
+        .ticket_summaries("ACME S.r.l.", "mario@gmail.com", 100)
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 1);
 }

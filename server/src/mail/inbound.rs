@@ -307,7 +307,7 @@ pub fn normalize_id(id: &str) -> String {
 }
 
 /// Names come from strangers: keep them printable and free of path separators.
-fn sanitize_filename(name: &str) -> String {
+pub(crate) fn sanitize_filename(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| match c {
@@ -320,7 +320,7 @@ fn sanitize_filename(name: &str) -> String {
     trimmed.chars().take(200).collect()
 }
 
-fn default_filename(index: usize, content_type: &str) -> String {
+pub(crate) fn default_filename(index: usize, content_type: &str) -> String {
     let extension = mime_guess::get_mime_extensions_str(content_type)
         .and_then(|exts| exts.first().copied())
         .unwrap_or("bin");

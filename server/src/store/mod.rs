@@ -218,6 +218,52 @@ pub struct TicketFilter {
     pub limit: Option<u32>,
 }
 
+/// An organisation kept in the database (made with `org create`); the config's are not here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationRecord {
+    pub name: String,
+    /// Lower-case, sorted.
+    pub domains: Vec<String>,
+    pub class: Option<String>,
+    /// `it`, `en`, or None for the helpdesk's default.
+    pub locale: Option<String>,
+    pub created_at: i64,
+}
+
+/// An API token's row. The token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: i64,
+    /// The organisation's name (config or database).
+    pub organisation: String,
+    pub label: Option<String>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A new API token.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub organisation: String,
+    pub label: Option<String>,
+    /// Lower-case hex SHA-256 of the token as presented.
+    pub sha256: String,
+    pub created_at: i64,
+}
+
+/// What was kept of an API submission, with the ticket it opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRecord {
+    pub ticket: u64,
+    pub organisation: String,
+    pub submission_id: Option<String>,
+    /// JSON of `ppdesk_shared::api::MachineFacts`, as received (validated).
+    pub machine: Option<String>,
+    /// The contact's mail domain is not one of the organisation's domains.
+    pub contact_outside_organisation: bool,
+    pub created_at: i64,
+}
+
 /// Reads and outbox bookkeeping, outside the ingest transaction.
 pub trait Store: Send + Sync + 'static {
     type Tx: StoreTx;
@@ -294,6 +340,37 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
     /// A cheap query that proves the database answers.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every organisation kept in the database, by name.
+    fn organisations(
+        &self,
+    ) -> impl Future<Output = Result<Vec<OrganisationRecord>, StoreError>> + Send;
+    /// The database organisation with this name (case-insensitive).
+    fn organisation_named(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<OrganisationRecord>, StoreError>> + Send;
+    /// The token with this SHA-256, revoked or not.
+    fn token_by_hash(
+        &self,
+        sha256: &str,
+    ) -> impl Future<Output = Result<Option<TokenRecord>, StoreError>> + Send;
+    /// The tokens of an organisation (by exact name), oldest first.
+    fn tokens(
+        &self,
+        organisation: &str,
+    ) -> impl Future<Output = Result<Vec<TokenRecord>, StoreError>> + Send;
+    /// One organisation's tickets of one requester, newest first (by creation).
+    fn requester_tickets(
+        &self,
+        organisation: &str,
+        requester_email: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<TicketRecord>, StoreError>> + Send;
+    /// What an API submission left on a ticket, if the ticket came from one.
+    fn submission(
+        &self,
+        ticket: u64,
+    ) -> impl Future<Output = Result<Option<SubmissionRecord>, StoreError>> + Send;
 }
 
 /// The facts about a ticket that ingestion decides on.
@@ -384,6 +461,48 @@ pub trait StoreTx: Send {
         reason: &str,
         source: &str,
         at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The database organisation owning this mail domain (lower-case), if any.
+    fn organisation_for_domain(
+        &mut self,
+        domain: &str,
+    ) -> impl Future<Output = Result<Option<OrganisationRecord>, StoreError>> + Send;
+    /// The database organisation with this name (case-insensitive).
+    fn organisation_named(
+        &mut self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<OrganisationRecord>, StoreError>> + Send;
+    /// Every database organisation (to check a new one against all of them).
+    fn organisations(
+        &mut self,
+    ) -> impl Future<Output = Result<Vec<OrganisationRecord>, StoreError>> + Send;
+    /// Inserts an organisation with its domains.
+    fn insert_organisation(
+        &mut self,
+        organisation: &OrganisationRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Inserts a token; returns its id.
+    fn insert_token(
+        &mut self,
+        token: &NewToken,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Revokes token `id` of `organisation` (exact name); false when there is no such token.
+    /// Revoking a revoked token keeps its first revocation time and answers true.
+    fn revoke_token(
+        &mut self,
+        organisation: &str,
+        id: i64,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The ticket an earlier submission with this id opened for this organisation.
+    fn find_submission(
+        &mut self,
+        organisation: &str,
+        submission_id: &str,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+    fn record_submission(
+        &mut self,
+        submission: &SubmissionRecord,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -120,6 +120,39 @@ fn ticket_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
     })
 }
 
+/// Organisations with their domains (a JSON array, sorted); callers add WHERE/ORDER BY.
+const ORGANISATION_SELECT: &str = "SELECT o.name, o.class, o.locale, o.created_at,
+        (SELECT json_group_array(domain) FROM
+            (SELECT d.domain FROM organisation_domains d WHERE d.organisation = o.id
+             ORDER BY d.domain)) AS domains
+     FROM organisations o";
+
+fn organisation_from_row(row: &SqliteRow) -> Result<OrganisationRecord, StoreError> {
+    Ok(OrganisationRecord {
+        name: row.try_get("name")?,
+        domains: json_list(row.try_get("domains")?, "organisation_domains")?,
+        class: row.try_get("class")?,
+        locale: row.try_get("locale")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn organisation_sql(tail: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!("{ORGANISATION_SELECT} {tail}"))
+}
+
+const TOKEN_COLUMNS: &str = "id, organisation, label, created_at, revoked_at";
+
+fn token_from_row(row: &SqliteRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: row.try_get("id")?,
+        organisation: row.try_get("organisation")?,
+        label: row.try_get("label")?,
+        created_at: row.try_get("created_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}
+
 impl Store for SqliteStore {
     type Tx = SqliteTx;
 
@@ -388,6 +421,85 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
     }
+
+    async fn organisations(&self) -> Result<Vec<OrganisationRecord>, StoreError> {
+        let rows = sqlx::query(organisation_sql("ORDER BY o.name"))
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(organisation_from_row).collect()
+    }
+
+    async fn organisation_named(
+        &self,
+        name: &str,
+    ) -> Result<Option<OrganisationRecord>, StoreError> {
+        let row = sqlx::query(organisation_sql("WHERE o.name = ?1"))
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(organisation_from_row).transpose()
+    }
+
+    async fn token_by_hash(&self, sha256: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE sha256 = ?1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(sha256)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    async fn tokens(&self, organisation: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        let sql =
+            format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE organisation = ?1 ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(organisation)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn requester_tickets(
+        &self,
+        organisation: &str,
+        requester_email: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets
+             WHERE organisation = ?1 AND requester_email = ?2
+             ORDER BY created_at DESC, number DESC LIMIT ?3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(organisation)
+            .bind(requester_email)
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn submission(&self, ticket: u64) -> Result<Option<SubmissionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT ticket, organisation, submission_id, machine, contact_outside_organisation,
+                    created_at
+             FROM submissions WHERE ticket = ?1",
+        )
+        .bind(to_i64(ticket))
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|row| {
+            Ok(SubmissionRecord {
+                ticket: to_u64(row.try_get("ticket")?, "submissions")?,
+                organisation: row.try_get("organisation")?,
+                submission_id: row.try_get("submission_id")?,
+                machine: row.try_get("machine")?,
+                contact_outside_organisation: row.try_get("contact_outside_organisation")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
 }
 
 /// A write transaction on the SQLite store.
@@ -645,6 +757,124 @@ impl StoreTx for SqliteTx {
         .bind(reason)
         .bind(source)
         .bind(at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn organisation_for_domain(
+        &mut self,
+        domain: &str,
+    ) -> Result<Option<OrganisationRecord>, StoreError> {
+        let row = sqlx::query(organisation_sql(
+            "WHERE o.id = (SELECT organisation FROM organisation_domains WHERE domain = ?1)",
+        ))
+        .bind(domain)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref().map(organisation_from_row).transpose()
+    }
+
+    async fn organisation_named(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<OrganisationRecord>, StoreError> {
+        let row = sqlx::query(organisation_sql("WHERE o.name = ?1"))
+            .bind(name)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref().map(organisation_from_row).transpose()
+    }
+
+    async fn organisations(&mut self) -> Result<Vec<OrganisationRecord>, StoreError> {
+        let rows = sqlx::query(organisation_sql("ORDER BY o.name"))
+            .fetch_all(&mut *self.tx)
+            .await?;
+        rows.iter().map(organisation_from_row).collect()
+    }
+
+    async fn insert_organisation(&mut self, o: &OrganisationRecord) -> Result<(), StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO organisations (name, class, locale, created_at) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+        )
+        .bind(&o.name)
+        .bind(o.class.as_deref())
+        .bind(o.locale.as_deref())
+        .bind(o.created_at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        for domain in &o.domains {
+            sqlx::query("INSERT INTO organisation_domains (domain, organisation) VALUES (?1, ?2)")
+                .bind(domain)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_token(&mut self, t: &NewToken) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (organisation, label, sha256, created_at)
+             VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        )
+        .bind(&t.organisation)
+        .bind(t.label.as_deref())
+        .bind(&t.sha256)
+        .bind(t.created_at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    async fn revoke_token(
+        &mut self,
+        organisation: &str,
+        id: i64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?3)
+             WHERE id = ?2 AND organisation = ?1",
+        )
+        .bind(organisation)
+        .bind(id)
+        .bind(at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn find_submission(
+        &mut self,
+        organisation: &str,
+        submission_id: &str,
+    ) -> Result<Option<u64>, StoreError> {
+        let row = sqlx::query(
+            "SELECT ticket FROM submissions WHERE organisation = ?1 AND submission_id = ?2",
+        )
+        .bind(organisation)
+        .bind(submission_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|row| to_u64(row.try_get("ticket")?, "submissions"))
+            .transpose()
+    }
+
+    async fn record_submission(&mut self, s: &SubmissionRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO submissions (ticket, organisation, submission_id, machine,
+                contact_outside_organisation, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(to_i64(s.ticket))
+        .bind(&s.organisation)
+        .bind(s.submission_id.as_deref())
+        .bind(s.machine.as_deref())
+        .bind(s.contact_outside_organisation)
+        .bind(s.created_at)
         .execute(&mut *self.tx)
         .await?;
         Ok(())
