@@ -1,0 +1,11 @@
+//! Logs go to stderr, filtered by `PPDESK_LOG` (default `warn`, so scripts see only problems).
+
+/// Installs the stderr subscriber.
+pub fn init() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PPDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

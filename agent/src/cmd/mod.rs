@@ -1,0 +1,12 @@
+//! The binary's edge: one module per subcommand, turning arguments and library errors into
+//! output and exit codes (`anyhow` lives here only).
+
+pub mod capture;
+pub mod compose;
+pub mod console;
+pub mod doctor;
+pub mod logging;
+pub mod outbox;
+pub mod send;
+pub mod tickets;
+pub mod tray;

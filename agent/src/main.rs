@@ -1,0 +1,67 @@
+//! `ppdesk-agent`: the tray agent and its headless subcommands.
+//!
+//! Without a subcommand it runs the tray (or, when one already runs for this user, asks it to
+//! open the compose window and exits).
+
+// A GUI program on Windows: no console window pops up at login. `--version` and the headless
+// subcommands attach to the parent console instead (see `cmd::console`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
+mod cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The ppdesk tray agent: "++" near the clock opens a ticket with a screenshot.
+#[derive(Debug, Parser)]
+#[command(name = "ppdesk-agent", version, about)]
+struct Cli {
+    /// Use this config file instead of the machine-wide and per-user ones.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the tray icon (the default).
+    Tray,
+    /// Open the compose window (started by the tray after it captured the screen).
+    Compose(cmd::compose::Args),
+    /// Show "my tickets" and their status.
+    Tickets,
+    /// Capture the screen to a PNG file, as a right-click on "++" would.
+    Capture(cmd::capture::Args),
+    /// Send a ticket without any window (scripts, tests).
+    Send(cmd::send::Args),
+    /// List the tickets waiting in the local outbox, or send them now.
+    Outbox(cmd::outbox::Args),
+    /// Check the configuration and the connection to the helpdesk; say what is wrong and where.
+    Doctor,
+}
+
+fn main() -> ExitCode {
+    cmd::console::attach_to_parent();
+    let cli = Cli::parse();
+    cmd::logging::init();
+    let config = cli.config.as_deref();
+    let outcome = match cli.command.unwrap_or(Command::Tray) {
+        Command::Tray => cmd::tray::run(config),
+        Command::Compose(args) => cmd::compose::run(config, args),
+        Command::Tickets => cmd::tickets::run(config),
+        Command::Capture(args) => cmd::capture::run(config, args),
+        Command::Send(args) => cmd::send::run(config, args),
+        Command::Outbox(args) => cmd::outbox::run(config, args),
+        Command::Doctor => cmd::doctor::run(config),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("ppdesk-agent: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
