@@ -86,6 +86,7 @@ fn the_compose_window_opens_a_ticket_with_the_redacted_screenshot_through_the_ap
         ComposeInput {
             config: config.clone(),
             screenshot: Some(original.clone()),
+            preview: None,
             window_title: Some("Fatture emesse - Mago4".into()),
             facts: ppdesk_agent::facts::gather(vec!["320x200+0+0".into()], None),
         },

@@ -43,6 +43,8 @@ pub struct Args {
 /// What the window starts from besides the config.
 struct Prepared {
     image: Option<RgbaImage>,
+    /// The image scaled for the preview, made on this side thread while the window starts.
+    preview: Option<RgbaImage>,
     screens: Vec<String>,
     window_title: Option<String>,
 }
@@ -59,12 +61,13 @@ pub fn run(config_path: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             // Decoding overlaps the window's start-up (GL context, fonts).
             let file = file.clone();
             let title = args.window_title.clone();
-            std::thread::spawn(move || from_file(&file, title))
+            std::thread::spawn(move || with_preview(from_file(&file, title)))
         }
         (None, true) => {
             let title = args.window_title.clone();
             std::thread::spawn(move || Prepared {
                 image: None,
+                preview: None,
                 screens: capture::screens(),
                 window_title: title,
             })
@@ -72,7 +75,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         (None, false) => {
             // Captured here, before our window exists, so it shows what the user saw.
             let prepared = capture_now(config.capture_all_monitors, args.window_title.clone());
-            std::thread::spawn(move || prepared)
+            std::thread::spawn(move || with_preview(prepared))
         }
     };
 
@@ -81,6 +84,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let outcome = compose::run_window(window_title, move || {
         let prepared = prepared.join().unwrap_or_else(|_| Prepared {
             image: None,
+            preview: None,
             screens: Vec::new(),
             window_title: None,
         });
@@ -93,6 +97,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             ComposeInput {
                 config,
                 screenshot: prepared.image,
+                preview: prepared.preview,
                 window_title: prepared.window_title,
                 facts,
             },
@@ -129,15 +134,23 @@ fn from_file(file: &Path, window_title: Option<String>) -> Prepared {
     };
     Prepared {
         image,
+        preview: None,
         screens: capture::screens(),
         window_title,
     }
+}
+
+/// Adds the preview picture, so the window's first frame only uploads a small texture.
+fn with_preview(mut prepared: Prepared) -> Prepared {
+    prepared.preview = prepared.image.as_ref().and_then(compose::preview_image);
+    prepared
 }
 
 fn capture_now(all_monitors: bool, window_title: Option<String>) -> Prepared {
     match capture::capture(all_monitors) {
         Ok(shot) => Prepared {
             image: Some(shot.image),
+            preview: None,
             screens: shot.screens,
             window_title: window_title.or(shot.active_window),
         },
@@ -145,6 +158,7 @@ fn capture_now(all_monitors: bool, window_title: Option<String>) -> Prepared {
             tracing::warn!(%error, "compose: no screenshot");
             Prepared {
                 image: None,
+                preview: None,
                 screens: Vec::new(),
                 window_title,
             }

@@ -28,6 +28,7 @@ use ppdesk_shared::api::MachineFacts;
 
 pub use self::form::{Form, MAX_TITLE_IN_SUBJECT, prefill_subject};
 use self::screenshot::Screenshot;
+pub use self::screenshot::{PREVIEW_MAX_SIDE, preview_image};
 use crate::catalog::compose as catalog;
 use crate::catalog::compose::ComposeTexts;
 use crate::draft::{Attachment, Draft, MAX_TOTAL_BYTES};
@@ -46,6 +47,9 @@ pub struct ComposeInput {
     pub config: AgentConfig,
     /// The captured screen; `None` for a ticket without screenshot.
     pub screenshot: Option<RgbaImage>,
+    /// The screenshot scaled for the preview ([`preview_image`]), when made ahead (off the UI
+    /// thread); `None` makes it on first show.
+    pub preview: Option<RgbaImage>,
     /// Title of the window the user was looking at; prefills the subject.
     pub window_title: Option<String>,
     pub facts: MachineFacts,
@@ -105,7 +109,9 @@ impl ComposeApp {
             config: input.config,
             facts,
             form,
-            screenshot: input.screenshot.map(Screenshot::new),
+            screenshot: input
+                .screenshot
+                .map(|image| Screenshot::new(image, input.preview)),
             on_send: Some(on_send),
             sending: None,
             picking: None,

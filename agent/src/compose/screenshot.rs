@@ -7,53 +7,59 @@ use image::RgbaImage;
 
 use crate::redaction::{PreviewMapping, Rect};
 
-/// Largest texture side used for the preview: the preview is never shown larger, and it
-/// stays within what every GPU (and the test harness) accepts.
-const PREVIEW_MAX_SIDE: usize = 2048;
+/// Largest side of the preview texture. The preview is shown about 700 px wide, so 1024 keeps
+/// it sharp (also on a 1.5× display) while the texture needs no mipmaps: building them for a
+/// full 1920×1080 capture on a software GL cost ~150 ms before the window could first show.
+pub const PREVIEW_MAX_SIDE: u32 = 1024;
+
+/// The picture the preview shows: `image` scaled down to [`PREVIEW_MAX_SIDE`], or `None`
+/// when it is small enough to show as it is. Pure and thread-safe, so the compose process
+/// makes it while the window and its GL context are still being created.
+pub fn preview_image(image: &RgbaImage) -> Option<RgbaImage> {
+    let (width, height) = image.dimensions();
+    if width.max(height) <= PREVIEW_MAX_SIDE {
+        return None;
+    }
+    let factor = f64::from(PREVIEW_MAX_SIDE) / f64::from(width.max(height));
+    let w = ((f64::from(width) * factor).round() as u32).max(1);
+    let h = ((f64::from(height) * factor).round() as u32).max(1);
+    Some(image::imageops::thumbnail(image, w, h))
+}
 
 /// The captured image (kept only in memory) and its preview texture.
 pub struct Screenshot {
     pub image: RgbaImage,
+    /// The scaled-down picture for the texture; `None` while not made yet or not needed.
+    preview: Option<RgbaImage>,
     texture: Option<TextureHandle>,
     /// Screen position where the current drag began.
     drag_from: Option<Pos2>,
 }
 
 impl Screenshot {
-    /// Wraps a captured image; the texture is made on first show.
-    pub fn new(image: RgbaImage) -> Self {
+    /// Wraps a captured image and, when already made, its [`preview_image`]; the texture is
+    /// made on first show.
+    pub fn new(image: RgbaImage, preview: Option<RgbaImage>) -> Self {
         Self {
             image,
+            preview,
             texture: None,
             drag_from: None,
         }
     }
 
     fn texture(&mut self, ctx: &egui::Context) -> &TextureHandle {
-        let image = &self.image;
+        let (image, preview) = (&self.image, &mut self.preview);
         self.texture.get_or_insert_with(|| {
-            let max_side = ctx.input(|i| i.max_texture_side).min(PREVIEW_MAX_SIDE);
-            let (width, height) = (image.width() as usize, image.height() as usize);
-            let scaled;
-            let shown = if width > max_side || height > max_side {
-                let factor = max_side as f64 / width.max(height) as f64;
-                let w = ((width as f64 * factor) as u32).max(1);
-                let h = ((height as f64 * factor) as u32).max(1);
-                scaled = image::imageops::thumbnail(image, w, h);
-                &scaled
-            } else {
-                image
-            };
+            if preview.is_none() {
+                *preview = preview_image(image);
+            }
+            let shown = preview.as_ref().unwrap_or(image);
             let color = egui::ColorImage::from_rgba_unmultiplied(
                 [shown.width() as usize, shown.height() as usize],
                 shown.as_raw(),
             );
-            let options = egui::TextureOptions {
-                // Scaled down a lot: mipmaps keep text in the preview legible.
-                mipmap_mode: Some(egui::TextureFilter::Linear),
-                ..egui::TextureOptions::LINEAR
-            };
-            ctx.load_texture("ppdesk-screenshot", color, options)
+            ctx.load_texture("ppdesk-screenshot", color, egui::TextureOptions::LINEAR)
         })
     }
 

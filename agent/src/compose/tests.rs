@@ -66,6 +66,7 @@ fn input(screenshot: Option<RgbaImage>, window_title: Option<&str>) -> ComposeIn
     ComposeInput {
         config: config(Language::It),
         screenshot,
+        preview: None,
         window_title: window_title.map(str::to_owned),
         facts: MachineFacts {
             hostname: "pc-mario".into(),
@@ -386,4 +387,19 @@ fn type_subject_en(harness: &mut Harness<'_, ComposeApp>, text: &str) {
     subject.focus();
     subject.type_text(text);
     harness.run();
+}
+
+#[test]
+fn the_preview_texture_is_scaled_to_its_shown_size_and_small_captures_stay_as_they_are() {
+    let full_hd = RgbaImage::new(1920, 1080);
+    let preview = crate::compose::preview_image(&full_hd).expect("scaled");
+    assert_eq!(preview.dimensions(), (1024, 576));
+    let portrait = RgbaImage::new(1080, 1920);
+    assert_eq!(
+        crate::compose::preview_image(&portrait)
+            .expect("scaled")
+            .dimensions(),
+        (576, 1024)
+    );
+    assert!(crate::compose::preview_image(&RgbaImage::new(800, 600)).is_none());
 }
