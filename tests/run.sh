@@ -6,10 +6,18 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- 1. System packages the tests need -------------------------------------------------------
-# One apt package per line; installed only when dpkg does not know it yet. Later issues add
-# theirs here, e.g. mail servers for IMAP/LMTP intake (dovecot-imapd dovecot-lmtpd opensmtpd,
-# see ../shared/recipes/mail-test-servers.md), xvfb for the tray agent, chromium for the portal.
+# Installed only when dpkg does not know them yet. The mail servers come from
+# tests/mail/servers.sh below.
 APT_PACKAGES=(
+  # Building the tray agent: GTK + appindicator (tray icon), X11/Wayland/EGL (eframe),
+  # PipeWire + libclang (xcap's screen capture bindings).
+  pkg-config clang libclang-dev libgtk-3-dev libayatana-appindicator3-dev libpipewire-0.3-dev
+  libgbm-dev libegl-dev libwayland-dev libxcb1-dev libxkbcommon-dev
+  # Driving the agent headless: a virtual X server, a system tray host (XEmbed and SNI),
+  # input and screenshots, software OpenGL for the compose window, a session bus.
+  # (tests/agent/desktop.rs names the package of every tool it misses.)
+  xvfb xdotool imagemagick x11-utils x11-apps dbus-daemon dbus-bin util-linux procps trayer
+  haskell-gtk-sni-tray-utils libgl1-mesa-dri libegl1 libgl1 fonts-dejavu-core
 )
 
 missing=()

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ppdesk_tests::mail_servers::MailServers;
-use ppdesk_tests::{RunOutput, TestDesk, agent_bin, free_local_addr, run_command};
+use ppdesk_tests::{RunOutput, TestDesk, agent_bin, dead_local_addr, run_command};
 
 /// A config file in a temp folder, and the doctor run on it with `--config`.
 struct AgentSetup {
@@ -103,7 +103,7 @@ fn doctor_reports_a_refused_token_and_exits_1() {
 
 #[test]
 fn doctor_says_plainly_when_nothing_answers_at_the_url() {
-    let addr = free_local_addr();
+    let addr = dead_local_addr();
     let agent = AgentSetup::new(&api_config(&addr, "ppd_whatever"));
 
     let output = agent.doctor();

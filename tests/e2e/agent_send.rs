@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use mail_parser::MimeHeaders;
 use ppdesk_tests::mail_servers::MailServers;
-use ppdesk_tests::{RunOutput, TestDesk, agent_bin, free_local_addr, run_command, wait_for};
+use ppdesk_tests::{RunOutput, TestDesk, agent_bin, dead_local_addr, run_command, wait_for};
 
 const MARIO: &str = "mario.rossi@acme.test";
 const HELPDESK: &str = "helpdesk@ppdesk.test";
@@ -163,7 +163,7 @@ fn send_in_api_mode_opens_a_ticket_with_screenshot_and_attachment() {
 fn a_draft_waits_while_the_server_is_down_and_is_sent_once_later() {
     let desk = TestDesk::new();
     let token = desk.org_with_token("ACME", "acme.test");
-    let agent = Agent::new(&api_config(&free_local_addr(), &token));
+    let agent = Agent::new(&api_config(&dead_local_addr(), &token));
 
     let queued = agent.run(&["send", "--subject", "Rete assente in magazzino"]);
     assert_eq!(queued.code(), Some(75), "{}", queued.transcript());
@@ -259,7 +259,7 @@ fn a_ticket_whose_answer_was_lost_is_not_opened_twice() {
     let token = desk.org_with_token("ACME", "acme.test");
     let serving = desk.serve("serve");
     let agent = Agent::new(&api_config(serving.addr(), &token));
-    let queued = Agent::new(&api_config(&free_local_addr(), &token));
+    let queued = Agent::new(&api_config(&dead_local_addr(), &token));
     // A draft stored by an agent that could not reach the server…
     let waiting = queued.run(&["send", "--subject", "Licenza Office scaduta su PC-12"]);
     assert_eq!(waiting.code(), Some(75), "{}", waiting.transcript());

@@ -5,6 +5,10 @@
 //! Build the server first: `cargo build --workspace --bins` (tests/run.sh does).
 
 mod acknowledgements;
+mod agent_cli;
+mod agent_compose;
+mod agent_send;
+mod agent_tray;
 mod api;
 mod cli;
 mod correlation;

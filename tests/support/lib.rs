@@ -681,6 +681,13 @@ pub fn free_local_addr() -> String {
     format!("{addr}")
 }
 
+/// An address where nothing listens, ever: test servers bind 127.0.0.1 only, and Linux routes
+/// all of 127/8 to loopback, so a connection here is refused at once. (A port that
+/// [`free_local_addr`] found free may be taken by a parallel test's server a moment later.)
+pub fn dead_local_addr() -> String {
+    "127.0.0.2:9".to_owned()
+}
+
 /// A minimal HTTP/1.1 GET; returns the status code and body. `Err` when nothing answers.
 pub fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
