@@ -14,6 +14,7 @@ pub mod agent_config;
 pub mod api;
 pub mod status;
 pub mod tag;
+pub mod text_position;
 pub mod ticket;
 
 pub use status::{

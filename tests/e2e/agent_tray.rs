@@ -218,6 +218,25 @@ fn white_share(rgb: &[u8], width: u32, area: &Window) -> f64 {
     white as f64 / total.max(1) as f64
 }
 
+/// The compose window has closed (`when`) and took the unredacted capture with it.
+fn assert_compose_gone_with_its_capture(desktop: &Desktop, agent: &Agent, when: &str) {
+    let closed = desktop::poll(Duration::from_secs(20), Duration::from_millis(100), || {
+        desktop
+            .visible_windows_named(COMPOSE_TITLE)
+            .is_empty()
+            .then_some(())
+    });
+    assert!(closed.is_some(), "the compose window closes {when}");
+    let cleared = wait_for(Duration::from_secs(10), || {
+        agent.captures().is_empty().then_some(())
+    });
+    assert!(
+        cleared.is_some(),
+        "no unredacted capture is kept {when}: {:?}",
+        agent.captures()
+    );
+}
+
 #[test]
 fn right_click_screenshot_compose_send_opens_a_ticket_with_the_screen() {
     let artefacts = artefacts_dir();
@@ -374,25 +393,7 @@ fn right_click_screenshot_compose_send_opens_a_ticket_with_the_screen() {
     );
 
     // The window closed after Send; the unredacted capture is gone; the tray lives on.
-    assert!(
-        desktop::poll(Duration::from_secs(20), Duration::from_millis(100), || {
-            desktop
-                .visible_windows_named(COMPOSE_TITLE)
-                .is_empty()
-                .then_some(())
-        })
-        .is_some(),
-        "the compose window closes after Send"
-    );
-    assert!(
-        wait_for(Duration::from_secs(10), || agent
-            .captures()
-            .is_empty()
-            .then_some(()))
-        .is_some(),
-        "the unredacted capture is not kept: {:?}",
-        agent.captures()
-    );
+    assert_compose_gone_with_its_capture(&desktop, &agent, "after Send");
     assert!(
         is_alive(tray),
         "the tray keeps running\n{}",
@@ -480,24 +481,7 @@ fn a_second_launch_hands_over_to_the_running_tray() {
     std::thread::sleep(Duration::from_millis(1000));
     desktop.xdotool(&["windowfocus", "--sync", &window]);
     desktop.xdotool(&["key", "Escape"]);
-    assert!(
-        desktop::poll(Duration::from_secs(20), Duration::from_millis(100), || {
-            desktop
-                .visible_windows_named(COMPOSE_TITLE)
-                .is_empty()
-                .then_some(())
-        })
-        .is_some(),
-        "Esc closes the compose window"
-    );
-    assert!(
-        wait_for(Duration::from_secs(10), || agent
-            .captures()
-            .is_empty()
-            .then_some(()))
-        .is_some(),
-        "a cancelled compose leaves no capture behind"
-    );
+    assert_compose_gone_with_its_capture(&desktop, &agent, "after Esc");
     assert!(desk.list().is_empty(), "nothing was sent");
     drop(desktop);
     drop(serving);

@@ -85,20 +85,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, ConfigError> {
     Ok(ParsedFile { file, lines })
 }
 
-/// 1-based line and column of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    // Back off to a char boundary so slicing cannot panic on a span inside a multi-byte char.
-    let offset = (0..=offset)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
+pub use ppdesk_shared::text_position::line_col;
 
 /// Every key of a document with the spans of the key and of its whole entry.
 #[derive(Debug, Default)]
@@ -235,14 +222,5 @@ mod tests {
 
         let error = decode(at(), b"mode = \"\xFF\"").expect_err("not text");
         assert!(error.to_string().contains("not UTF-8"), "{error}");
-    }
-
-    #[test]
-    fn line_col_counts_from_one_and_survives_odd_offsets() {
-        let text = "ab\ncdè\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 3), (2, 1));
-        assert_eq!(line_col(text, 6), (2, 3)); // inside 'è': backs off to its start
-        assert_eq!(line_col(text, 1000), (3, 1));
     }
 }

@@ -105,20 +105,7 @@ pub fn without(text: &str, path: &[Segment]) -> Option<String> {
     Some(doc.to_string())
 }
 
-/// 1-based line and column of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    // Back off to a char boundary so slicing cannot panic on a span inside a multi-byte char.
-    let offset = (0..=offset)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
+pub use ppdesk_shared::text_position::line_col;
 
 /// Every key and value of a document with its path and span.
 pub struct SpanIndex {
@@ -244,16 +231,6 @@ mod tests {
             ]
         );
         assert_eq!(format_path(&[key("a.b"), key("c")]), "\"a.b\".c");
-    }
-
-    #[test]
-    fn line_col_counts_from_one() {
-        let text = "a = 1\nbè = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 6), (2, 1));
-        assert_eq!(line_col(text, 10), (2, 4));
-        assert_eq!(line_col(text, 9), (2, 3)); // inside 'è' → start of the char
-        assert_eq!(line_col(text, 999), (3, 1));
     }
 
     #[test]
