@@ -27,7 +27,8 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 6), (2, 1));
         assert_eq!(line_col(text, 10), (2, 5));
-        assert_eq!(line_col(text, 11), (2, 5), "inside 'è': its start");
+        assert_eq!(line_col(text, 11), (2, 6));
+        assert_eq!(line_col(text, 12), (2, 6), "inside 'è': its start");
         assert_eq!(line_col(text, 999), (3, 1));
     }
 }
