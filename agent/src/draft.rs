@@ -12,12 +12,25 @@ use ppdesk_shared::Priority;
 use ppdesk_shared::api::MachineFacts;
 use serde::{Deserialize, Serialize};
 
-/// Largest total of screenshot plus attachments a draft may carry (the server's default
-/// request limit, minus room for the text fields).
-pub const MAX_TOTAL_BYTES: usize = 24 * 1024 * 1024;
+use ppdesk_shared::api::limits;
+
+/// Largest total of screenshot plus attachments a draft may carry: the server's default request
+/// limit minus room for the text fields. (Mailed, base64 makes it about a third larger: a relay
+/// with a smaller limit refuses it, and the draft stays listed with the relay's words.)
+pub const MAX_TOTAL_BYTES: usize =
+    (limits::DEFAULT_MAX_REQUEST_BYTES - 2 * limits::MAX_TEXT_BYTES) as usize;
+
+/// Largest single file (the server's default per-file limit).
+pub const MAX_FILE_BYTES: usize = limits::DEFAULT_MAX_FILE_BYTES as usize;
+
+/// Longest description, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = limits::MAX_TEXT_BYTES as usize;
 
 /// Longest subject accepted, in characters (a subject is one line, not a description).
-pub const MAX_SUBJECT_CHARS: usize = 200;
+pub const MAX_SUBJECT_CHARS: usize = limits::MAX_SUBJECT_CHARS;
+
+/// Longest category, in characters.
+pub const MAX_CATEGORY_CHARS: usize = limits::MAX_CATEGORY_CHARS;
 
 /// A draft's identity: unique per machine, sortable by creation time, safe as a file name.
 /// Sent to the server as the submission id, so a retried draft never opens two tickets.
@@ -127,6 +140,9 @@ pub enum DraftProblem {
     ContactEmailMissing,
     ContactEmailInvalid { email: String },
     TooLarge { bytes: usize },
+    FileTooLarge { file_name: String, bytes: usize },
+    DescriptionTooLong { bytes: usize },
+    CategoryTooLong { chars: usize },
     ScreenshotNotPng,
 }
 
@@ -136,7 +152,9 @@ impl DraftProblem {
         match self {
             Self::SubjectMissing | Self::SubjectTooLong { .. } => "subject",
             Self::ContactEmailMissing | Self::ContactEmailInvalid { .. } => "contact_email",
-            Self::TooLarge { .. } => "attachments",
+            Self::TooLarge { .. } | Self::FileTooLarge { .. } => "attachments",
+            Self::DescriptionTooLong { .. } => "description",
+            Self::CategoryTooLong { .. } => "category",
             Self::ScreenshotNotPng => "screenshot",
         }
     }
@@ -164,6 +182,24 @@ impl fmt::Display for DraftProblem {
                 bytes / (1024 * 1024),
                 MAX_TOTAL_BYTES / (1024 * 1024)
             ),
+            Self::FileTooLarge { file_name, bytes } => write!(
+                f,
+                "attachments: {file_name} is {} MiB, at most {} MiB",
+                bytes / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            Self::DescriptionTooLong { bytes } => write!(
+                f,
+                "description: {} KiB, at most {} KiB",
+                bytes / 1024,
+                MAX_DESCRIPTION_BYTES / 1024
+            ),
+            Self::CategoryTooLong { chars } => {
+                write!(
+                    f,
+                    "category: {chars} characters, at most {MAX_CATEGORY_CHARS}"
+                )
+            }
             Self::ScreenshotNotPng => write!(f, "screenshot: not a PNG image"),
         }
     }
@@ -206,9 +242,30 @@ impl Draft {
                 email: email.to_owned(),
             });
         }
+        if self.description.len() > MAX_DESCRIPTION_BYTES {
+            problems.push(DraftProblem::DescriptionTooLong {
+                bytes: self.description.len(),
+            });
+        }
+        if let Some(chars) = self
+            .category
+            .as_deref()
+            .map(|c| c.trim().chars().count())
+            .filter(|&chars| chars > MAX_CATEGORY_CHARS)
+        {
+            problems.push(DraftProblem::CategoryTooLong { chars });
+        }
         let bytes = self.payload_bytes();
         if bytes > MAX_TOTAL_BYTES {
             problems.push(DraftProblem::TooLarge { bytes });
+        }
+        for file in self.screenshot.iter().chain(&self.attachments) {
+            if file.bytes.len() > MAX_FILE_BYTES {
+                problems.push(DraftProblem::FileTooLarge {
+                    file_name: file.file_name.clone(),
+                    bytes: file.bytes.len(),
+                });
+            }
         }
         if let Some(shot) = &self.screenshot
             && !shot.bytes.starts_with(b"\x89PNG\r\n\x1a\n")
@@ -315,7 +372,34 @@ mod tests {
         let fields: Vec<_> = draft.problems().iter().map(DraftProblem::field).collect();
         assert_eq!(
             fields,
-            ["subject", "contact_email", "attachments", "screenshot"]
+            [
+                "subject",
+                "contact_email",
+                "attachments",
+                "attachments",
+                "screenshot"
+            ]
+        );
+    }
+
+    #[test]
+    fn what_the_server_would_refuse_is_refused_here_first() {
+        let mut draft = draft();
+        draft.attachments = vec![Attachment::new("video.mp4", vec![0; MAX_FILE_BYTES + 1])];
+        draft.description = "x".repeat(MAX_DESCRIPTION_BYTES + 1);
+        draft.category = Some("c".repeat(MAX_CATEGORY_CHARS + 1));
+        let problems = draft.problems();
+        assert!(
+            problems.contains(&DraftProblem::FileTooLarge {
+                file_name: "video.mp4".into(),
+                bytes: MAX_FILE_BYTES + 1
+            }),
+            "{problems:?}"
+        );
+        let fields: Vec<_> = problems.iter().map(DraftProblem::field).collect();
+        assert!(
+            fields.contains(&"description") && fields.contains(&"category"),
+            "{fields:?}"
         );
     }
 

@@ -78,8 +78,8 @@ pub struct ApiConfig {
 impl Default for ApiConfig {
     fn default() -> Self {
         ApiConfig {
-            max_request_bytes: 25 * MIB,
-            max_file_bytes: 20 * MIB,
+            max_request_bytes: ppdesk_shared::api::limits::DEFAULT_MAX_REQUEST_BYTES,
+            max_file_bytes: ppdesk_shared::api::limits::DEFAULT_MAX_FILE_BYTES,
         }
     }
 }

@@ -46,6 +46,22 @@ pub mod form {
     pub const ATTACHMENT: &str = "attachment";
 }
 
+/// What the server accepts by default, so the agent refuses in its window what the server
+/// would refuse later (the server's `[api]` config may lower the file limits).
+pub mod limits {
+    const MIB: u64 = 1024 * 1024;
+    /// Longest subject, in characters.
+    pub const MAX_SUBJECT_CHARS: usize = 200;
+    /// Longest category, in characters.
+    pub const MAX_CATEGORY_CHARS: usize = 64;
+    /// Largest text field (the description is the long one), in bytes.
+    pub const MAX_TEXT_BYTES: u64 = MIB;
+    /// Default largest single file, in bytes (`[api] max_file_bytes`).
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * MIB;
+    /// Default largest request, in bytes (`[api] max_request_bytes`).
+    pub const DEFAULT_MAX_REQUEST_BYTES: u64 = 25 * MIB;
+}
+
 /// Answer to a successful `POST /api/v1/tickets`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedTicket {

@@ -4,7 +4,7 @@ use ppdesk_shared::agent_config::Mode;
 use ppdesk_shared::{Priority, TicketStatus};
 
 use super::Language;
-use crate::draft::{DraftProblem, MAX_SUBJECT_CHARS, MAX_TOTAL_BYTES};
+use crate::draft::{DraftProblem, MAX_FILE_BYTES, MAX_SUBJECT_CHARS, MAX_TOTAL_BYTES};
 use crate::subject_quality::{MIN_WORDS, VagueReason};
 
 /// The compose window's fixed texts.
@@ -209,6 +209,28 @@ pub fn send_blocked(language: Language, problem: &DraftProblem) -> String {
             mib(*bytes),
             MAX_TOTAL_BYTES / (1024 * 1024)
         ),
+        (Language::It, DraftProblem::FileTooLarge { file_name, bytes }) => format!(
+            "«{file_name}» è troppo grande ({} MiB, al massimo {} MiB per file).",
+            mib(*bytes),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+        (Language::En, DraftProblem::FileTooLarge { file_name, bytes }) => format!(
+            "\"{file_name}\" is too large ({} MiB, at most {} MiB per file).",
+            mib(*bytes),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+        (Language::It, DraftProblem::DescriptionTooLong { .. }) => {
+            "Descrizione troppo lunga: allega i log come file.".into()
+        }
+        (Language::En, DraftProblem::DescriptionTooLong { .. }) => {
+            "Description too long: attach logs as files.".into()
+        }
+        (Language::It, DraftProblem::CategoryTooLong { .. }) => {
+            "Categoria troppo lunga: scegline una dall'elenco.".into()
+        }
+        (Language::En, DraftProblem::CategoryTooLong { .. }) => {
+            "Category too long: pick one from the list.".into()
+        }
         (Language::It, DraftProblem::ScreenshotNotPng) => {
             "Lo screenshot non è un'immagine PNG: rimuovilo.".into()
         }
@@ -423,7 +445,7 @@ mod tests {
                 bytes: 30 * 1024 * 1024,
             },
         );
-        assert!(text.contains("30 MiB") && text.contains("24 MiB"), "{text}");
+        assert!(text.contains("30 MiB") && text.contains("23 MiB"), "{text}");
         let text = send_blocked(
             Language::En,
             &DraftProblem::ContactEmailInvalid {

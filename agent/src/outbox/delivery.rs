@@ -52,7 +52,7 @@ pub fn submit(
     outbox.put(draft)?;
     let transport = transport::for_config(config, outbox.dir());
     Ok(
-        match attempt(outbox, transport.as_deref(), &draft.id, Utc::now())? {
+        match attempt(outbox, transport.as_deref(), &draft.id, Utc::now()) {
             Attempt::Delivered(delivered) => Submitted::Delivered(delivered),
             Attempt::Failed {
                 reason,
@@ -95,13 +95,10 @@ fn deliver(
     let mut busy = false;
     for entry in entries.iter().filter(|entry| wanted(&entry.state)) {
         match attempt(outbox, transport.as_deref(), &entry.id, now) {
-            Ok(Attempt::Delivered(delivered)) => {
-                round.delivered.push((entry.id.clone(), delivered))
-            }
-            Ok(Attempt::Failed { reason, .. }) => round.failed.push((entry.id.clone(), reason)),
-            Ok(Attempt::Busy) => busy = true,
-            Ok(Attempt::Gone) => {}
-            Err(error) => round.failed.push((entry.id.clone(), error.to_string())),
+            Attempt::Delivered(delivered) => round.delivered.push((entry.id.clone(), delivered)),
+            Attempt::Failed { reason, .. } => round.failed.push((entry.id.clone(), reason)),
+            Attempt::Busy => busy = true,
+            Attempt::Gone => {}
         }
     }
     let remaining = outbox.list().unwrap_or_default();
@@ -119,19 +116,31 @@ fn deliver(
     round
 }
 
+/// One try at one draft. Never fails once the draft is stored: bookkeeping errors are logged
+/// and the outcome reported as it happened, so a caller never tells the user "failed" about a
+/// ticket the server took (and never invites a second Send that would open a second ticket).
 fn attempt(
     outbox: &Outbox,
     transport: Result<&dyn Transport, &transport::TransportError>,
     id: &DraftId,
     now: DateTime<Utc>,
-) -> Result<Attempt, OutboxError> {
+) -> Attempt {
     let Some(_lock) = outbox.try_lock(id) else {
-        return Ok(Attempt::Busy);
+        return Attempt::Busy;
     };
     let draft = match outbox.load(id) {
         Ok(draft) => draft,
-        Err(OutboxError::NotFound { .. }) => return Ok(Attempt::Gone),
-        Err(error) => return Err(error),
+        Err(OutboxError::NotFound { .. }) => return Attempt::Gone,
+        Err(error) => {
+            // Unreadable files (e.g. an attachment quarantined by an antivirus) will not heal
+            // by retrying every round: park the draft, listed with the reason.
+            let reason = error.to_string();
+            record_failure(outbox, id, now, &reason, true);
+            return Attempt::Failed {
+                reason,
+                refused: true,
+            };
+        }
     };
     let result = match transport {
         Ok(transport) => transport.send(&draft),
@@ -140,22 +149,45 @@ fn attempt(
     match result {
         Ok(delivered) => {
             tracing::info!(draft = %id, ?delivered, "outbox: delivered");
-            outbox.remove(id)?;
-            Ok(Attempt::Delivered(delivered))
+            if let Err(error) = outbox.remove(id) {
+                // Accepted all the same. Marked so no round sends it again; `open` retries
+                // the removal.
+                tracing::warn!(draft = %id, %error, "outbox: delivered draft not removed yet");
+                let state = DeliveryState {
+                    delivered: true,
+                    ..DeliveryState::default()
+                };
+                if let Err(error) = outbox.set_state(id, &state) {
+                    tracing::error!(draft = %id, %error, "outbox: cannot mark the draft delivered");
+                }
+            }
+            Attempt::Delivered(delivered)
         }
         Err(error) => {
-            let mut state = outbox.state(id)?;
-            state.attempts += 1;
-            state.last_attempt_at = Some(now);
-            state.last_error = Some(error.reason().to_owned());
-            state.refused = matches!(error, SendError::Refused(_));
-            state.next_attempt_at = Some(backoff::next_attempt(state.attempts, now));
-            outbox.set_state(id, &state)?;
-            tracing::warn!(draft = %id, %error, attempts = state.attempts, "outbox: not delivered");
-            Ok(Attempt::Failed {
+            let refused = matches!(error, SendError::Refused(_));
+            record_failure(outbox, id, now, error.reason(), refused);
+            Attempt::Failed {
                 reason: error.reason().to_owned(),
-                refused: state.refused,
-            })
+                refused,
+            }
         }
+    }
+}
+
+/// Counts a failed attempt and schedules the next one. An unreadable state file counts as a
+/// fresh one (and is overwritten) rather than stopping the bookkeeping.
+fn record_failure(outbox: &Outbox, id: &DraftId, now: DateTime<Utc>, reason: &str, refused: bool) {
+    let mut state = outbox.state(id).unwrap_or_else(|error| {
+        tracing::warn!(draft = %id, %error, "outbox: state unreadable, starting afresh");
+        DeliveryState::default()
+    });
+    state.attempts += 1;
+    state.last_attempt_at = Some(now);
+    state.last_error = Some(reason.to_owned());
+    state.refused = refused;
+    state.next_attempt_at = Some(backoff::next_attempt(state.attempts, now));
+    tracing::warn!(draft = %id, reason, attempts = state.attempts, refused, "outbox: not delivered");
+    if let Err(error) = outbox.set_state(id, &state) {
+        tracing::error!(draft = %id, %error, "outbox: cannot record the failed attempt");
     }
 }

@@ -75,12 +75,16 @@ pub struct DeliveryState {
     /// The other side refused the draft itself (not a network problem): it stays in the outbox,
     /// listed, but is retried only on request.
     pub refused: bool,
+    /// Accepted, but the draft could not be removed yet (e.g. a file held open by an
+    /// antivirus): never sent again, removed by the next [`Outbox::open`].
+    #[serde(default)]
+    pub delivered: bool,
 }
 
 impl DeliveryState {
     /// Whether an automatic round should send this draft at `now`.
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        !self.refused && self.next_attempt_at.is_none_or(|at| at <= now)
+        !self.refused && !self.delivered && self.next_attempt_at.is_none_or(|at| at <= now)
     }
 }
 
@@ -115,6 +119,7 @@ impl Outbox {
     /// Opens (creating if needed) the outbox at `dir`, and clears what interrupted writes and
     /// deletes left behind.
     pub fn open(dir: &Path) -> Result<Self, OutboxError> {
+        create_private_dir(dir)?;
         fs::create_dir_all(dir.join(LOCKS_DIR)).map_err(io_error(dir))?;
         let outbox = Self {
             dir: dir.to_owned(),
@@ -127,8 +132,36 @@ impl Outbox {
             if leftover && let Err(error) = fs::remove_dir_all(entry.path()) {
                 tracing::warn!(path = %entry.path().display(), %error, "outbox: cannot clear leftover");
             }
+            if let Some(id) = DraftId::parse(&name)
+                && outbox.state(&id).is_ok_and(|state| state.delivered)
+                && let Some(_lock) = outbox.try_lock(&id)
+                && let Err(error) = outbox.remove(&id)
+            {
+                tracing::warn!(draft = %id, %error, "outbox: delivered draft still not removed");
+            }
         }
+        outbox.clear_stale_locks();
         Ok(outbox)
+    }
+
+    /// Deletes the lock files of drafts that are gone and that nobody holds.
+    fn clear_stale_locks(&self) {
+        let Ok(entries) = fs::read_dir(self.dir.join(LOCKS_DIR)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_suffix(".lock") else {
+                continue;
+            };
+            let draft_exists =
+                self.dir.join(id).exists() || self.dir.join(format!("{TMP_PREFIX}{id}")).exists();
+            if !draft_exists && let Some(lock) = self.try_lock_name(id) {
+                // Removed while held, so no other process can take the old file meanwhile.
+                let _ = fs::remove_file(entry.path());
+                drop(lock);
+            }
+        }
     }
 
     /// The directory this outbox lives in.
@@ -243,6 +276,8 @@ impl Outbox {
         if let Err(error) = fs::remove_dir_all(&done) {
             tracing::warn!(path = %done.display(), %error, "outbox: sent draft not deleted yet");
         }
+        // Best effort (Windows refuses while the caller holds it): `open` clears the rest.
+        let _ = fs::remove_file(self.dir.join(LOCKS_DIR).join(format!("{id}.lock")));
         Ok(())
     }
 
@@ -271,6 +306,9 @@ impl Outbox {
                 last_error: Some(error.to_string()),
                 ..DeliveryState::default()
             });
+            if state.delivered {
+                continue;
+            }
             let entry = match header {
                 Ok(header) => Entry {
                     id,
@@ -333,6 +371,25 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), OutboxError> {
     let mut file = File::create(path).map_err(io_error(path))?;
     file.write_all(bytes).map_err(io_error(path))?;
     file.sync_all().map_err(io_error(path))
+}
+
+/// Creates `dir` readable by this user only (Unix: 0700): drafts hold screenshots and the
+/// user's words. On Windows the per-user profile folder already is private.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), OutboxError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(io_error(dir))?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io_error(dir))
+    }
+    #[cfg(not(unix))]
+    {
+        fs::create_dir_all(dir).map_err(io_error(dir))
+    }
 }
 
 /// Makes renames in `dir` durable (Unix; on Windows NTFS journals the rename itself).

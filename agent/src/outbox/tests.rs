@@ -128,6 +128,7 @@ fn delivery_state_decides_what_is_due() {
         last_error: Some("connection refused".into()),
         next_attempt_at: Some(backoff::next_attempt(2, now)),
         refused: false,
+        delivered: false,
     };
     outbox.set_state(&stored.id, &state).expect("saved");
     let read = outbox.state(&stored.id).expect("state");
@@ -155,4 +156,55 @@ fn only_one_process_at_a_time_holds_a_drafts_send_lock() {
     );
     drop(held);
     assert!(other_process.try_lock(&stored.id).is_some(), "free again");
+}
+
+#[test]
+fn a_delivered_draft_that_could_not_be_removed_is_never_listed_and_goes_at_next_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path()).expect("opens");
+    let stored = draft("Badge non apre la porta");
+    outbox.put(&stored).expect("stored");
+    let delivered = DeliveryState {
+        delivered: true,
+        ..DeliveryState::default()
+    };
+    outbox.set_state(&stored.id, &delivered).expect("marked");
+    assert!(!delivered.is_due(Utc::now() + Duration::days(1)));
+    assert_eq!(
+        outbox.list().expect("lists"),
+        vec![],
+        "not pending any more"
+    );
+    Outbox::open(dir.path()).expect("reopens");
+    assert!(!dir.path().join(stored.id.as_str()).exists(), "removed");
+}
+
+#[test]
+fn lock_files_go_with_their_drafts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path()).expect("opens");
+    let stored = draft("Wi-Fi sala riunioni");
+    outbox.put(&stored).expect("stored");
+    let lock_file = dir
+        .path()
+        .join(".locks")
+        .join(format!("{}.lock", stored.id));
+    {
+        let _held = outbox.try_lock(&stored.id).expect("free");
+        outbox.remove(&stored.id).expect("removed");
+    }
+    // Removed with the draft where the OS allows it, else by the next open.
+    Outbox::open(dir.path()).expect("reopens");
+    assert!(!lock_file.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_outbox_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("outbox");
+    Outbox::open(&path).expect("opens");
+    let mode = fs::metadata(&path).expect("metadata").permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
 }

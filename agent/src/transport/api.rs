@@ -126,6 +126,9 @@ pub fn client(timeout: Duration) -> Result<Client, TransportError> {
         .tls_backend_preconfigured(super::tls_config()?)
         .connect_timeout(Duration::from_secs(10))
         .timeout(timeout)
+        // A redirect would carry the token to another address (in clear from http://), and
+        // would turn the POST into a GET that the server refuses; say where it points instead.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("ppdesk-agent/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| TransportError::Http(format!("HTTP client: {e}")))
@@ -134,6 +137,18 @@ pub fn client(timeout: Duration) -> Result<Client, TransportError> {
 /// Retry on 408, 429 and 5xx (the server may recover); refuse on other statuses. The server's
 /// [`ApiError`] message is kept, as it says what and where.
 fn classify_refusal(url: &str, status: StatusCode, response: Response) -> SendError {
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("?")
+            .to_owned();
+        return SendError::Refused(format!(
+            "{url}: {status}: the server redirects to {location}; set server_url to the \
+             address it points to"
+        ));
+    }
     let body = response.text().unwrap_or_default();
     let message = serde_json::from_str::<ApiError>(&body)
         .map(|error| error.message)

@@ -51,8 +51,8 @@ impl Transport for MailClientTransport {
     fn send(&self, draft: &Draft) -> Result<Delivered, SendError> {
         let bytes = mail::render(draft, &self.helpdesk, self.language, true)
             .map_err(|e| SendError::Refused(format!("building the draft: {e}")))?;
-        fs::create_dir_all(&self.drafts_dir)
-            .map_err(|e| SendError::Retry(format!("{}: {e}", self.drafts_dir.display())))?;
+        crate::outbox::create_private_dir(&self.drafts_dir)
+            .map_err(|e| SendError::Retry(e.to_string()))?;
         let path = self.path_for(draft);
         let tmp = path.with_extension("eml.tmp");
         fs::write(&tmp, &bytes)

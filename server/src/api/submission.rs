@@ -12,16 +12,11 @@ use super::{ApiProblem, Invalid, one_line_problem};
 use crate::config::{ApiConfig, is_valid_email};
 use crate::mail::inbound::{default_filename, sanitize_filename};
 
-/// Longest subject, in characters.
-pub const MAX_SUBJECT_CHARS: usize = 200;
+pub use ppdesk_shared::api::limits::{MAX_CATEGORY_CHARS, MAX_SUBJECT_CHARS, MAX_TEXT_BYTES};
 /// Longest contact name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
-/// Longest category, in characters (as the config's category names).
-pub const MAX_CATEGORY_CHARS: usize = 64;
 /// Longest submission id, in characters.
 pub const MAX_SUBMISSION_ID_CHARS: usize = 128;
-/// Largest text part (the description is the long one), in bytes.
-pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 
 /// The 8 bytes every PNG file starts with.
 pub const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
