@@ -404,6 +404,10 @@ mod platform {
         let (conn, root) = connect()?;
         let active = atom(&conn, b"_NET_ACTIVE_WINDOW")?;
         let reply = property(&conn, root, active)?;
+        // Any client may set the property with another shape; `value` would assert on it.
+        if reply.format() != 32 || reply.r#type() != x::ATOM_WINDOW {
+            return None;
+        }
         let window = *reply.value::<x::Window>().first()?;
         if window.is_none() {
             return None;

@@ -27,7 +27,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the tray icon (the default).
+    /// Run the tray icon; exits quietly when one already runs (what autostart starts).
+    /// Without a subcommand, a running tray is asked to open the compose window instead.
     Tray,
     /// Open the compose window (started by the tray after it captured the screen).
     Compose(cmd::compose::Args),
@@ -48,8 +49,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     cmd::logging::init();
     let config = cli.config.as_deref();
+    // The bare command (the launcher) opens compose in a running tray; `tray` (autostart) not.
+    let hand_over = match cli.command {
+        None => cmd::tray::HandOver::Compose,
+        Some(_) => cmd::tray::HandOver::Nothing,
+    };
     let outcome = match cli.command.unwrap_or(Command::Tray) {
-        Command::Tray => cmd::tray::run(config),
+        Command::Tray => cmd::tray::run(config, hand_over),
         Command::Compose(args) => cmd::compose::run(config, args),
         Command::Tickets => cmd::tickets::run(config),
         Command::Capture(args) => cmd::capture::run(config, args),

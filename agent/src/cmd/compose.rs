@@ -4,8 +4,9 @@
 //! starts `compose --screenshot F [--window-title T]`. This process reads F and deletes it
 //! at once (the unredacted original must not stay on disk), shows the window, and on Send
 //! hands the draft to the outbox: delivered → a notification with the ticket number; not yet
-//! (offline) → a notification that it waits, and the tray is told to retry. It exits when the
-//! window closes.
+//! (offline) → a notification that it waits, and the tray is told to retry; refused (e.g. an
+//! unknown contact email) → the window stays open with the reason, to correct and send again.
+//! It exits when the window closes.
 //!
 //! Started by hand without `--screenshot`, it captures the screen itself before its window
 //! shows (`--no-screenshot` opens it without one).
@@ -19,7 +20,7 @@ use anyhow::Context as _;
 use image::RgbaImage;
 use ppdesk_agent::capture;
 use ppdesk_agent::catalog::compose::texts;
-use ppdesk_agent::compose::{self, ComposeApp, ComposeInput, OnSend, Outcome};
+use ppdesk_agent::compose::{self, ComposeApp, ComposeInput, OnSend, Outcome, Settled};
 use ppdesk_agent::config::{self, AgentConfig};
 use ppdesk_agent::instance::{self, Request};
 use ppdesk_agent::notify;
@@ -166,19 +167,25 @@ fn capture_now(all_monitors: bool, window_title: Option<String>) -> Prepared {
     }
 }
 
-/// Send: into the outbox, one attempt, then a desktop notification either way.
+/// Send: into the outbox, one attempt, then a desktop notification, or (refused) the reason
+/// back to the still open window, which may send the corrected draft under the same id.
 fn sender(config: AgentConfig, paths: AgentPaths) -> OnSend {
     Box::new(move |draft| {
         let language = config.language;
         let outbox = Outbox::open(&paths.outbox_dir()).map_err(|e| e.to_string())?;
-        match outbox::submit(&outbox, &config, &draft).map_err(|e| e.to_string())? {
-            Submitted::Delivered(delivered) => {
+        compose::withdraw_refused(&outbox, &draft.id);
+        let submitted = outbox::submit(&outbox, &config, &draft).map_err(|e| e.to_string())?;
+        if let Submitted::Refused { reason } = &submitted {
+            tracing::warn!(draft = %draft.id, %reason, "compose: refused, window stays open");
+        }
+        match compose::settle(submitted)? {
+            Settled::Delivered(delivered) => {
                 tracing::info!(draft = %draft.id, ?delivered, "compose: delivered");
                 notify::delivered(language, &delivered);
             }
-            Submitted::Queued { reason } | Submitted::Refused { reason } => {
-                // Stored in the outbox either way: nothing is lost; the tray retries
-                // (queued) or lists it (refused), and the notification says why.
+            Settled::Queued { reason } => {
+                // Stored in the outbox: nothing is lost; the tray retries it, and the
+                // notification says why it waits.
                 tracing::warn!(draft = %draft.id, %reason, "compose: not delivered yet");
                 notify::queued(language, outbox.pending_count(), &reason);
                 if let Err(error) = instance::notify_running(&paths, Request::OutboxChanged) {

@@ -1,5 +1,7 @@
-//! `ppdesk-agent` / `ppdesk-agent tray`: the "++" icon. When this user's tray already runs, a
-//! second launch asks it to open the compose window (with a screenshot) and exits 0.
+//! `ppdesk-agent` / `ppdesk-agent tray`: the "++" icon. When this user's tray already runs, the
+//! bare `ppdesk-agent` (the application launcher) asks it to open the compose window (with a
+//! screenshot) and exits 0; `ppdesk-agent tray` (the login autostart, which may run twice)
+//! just exits 0.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,12 +19,26 @@ use ppdesk_agent::tray::{self, TrayOptions};
 /// lock but does not listen yet).
 const HANDOVER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Runs the tray, or hands over to the running one.
-pub fn run(config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
+/// What a launch asks of the tray that already runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandOver {
+    /// Open the compose window: the user launched the agent on purpose.
+    Compose,
+    /// Nothing: a second autostart must not pop up a window.
+    Nothing,
+}
+
+/// Runs the tray, or leaves it to the running one (asking it for `hand_over`).
+pub fn run(config_path: Option<&Path>, hand_over: HandOver) -> anyhow::Result<ExitCode> {
     let paths = AgentPaths::for_current_user().context("no data directory for this user")?;
-    let instance = match claim(&paths)? {
+    let instance = match claim(&paths, hand_over)? {
         Claim::HandedOver => {
-            tracing::info!("the tray already runs: asked it to open the compose window");
+            match hand_over {
+                HandOver::Compose => {
+                    tracing::info!("the tray already runs: asked it to open the compose window")
+                }
+                HandOver::Nothing => tracing::info!("the tray already runs: nothing to do"),
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Claim::Tray(instance) => instance,
@@ -45,22 +61,27 @@ pub fn run(config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 enum Claim {
-    /// Another tray runs and took the request.
+    /// Another tray runs (and took the request, if there was one).
     HandedOver,
     /// This process is the tray.
     Tray(Instance),
 }
 
-fn claim(paths: &AgentPaths) -> anyhow::Result<Claim> {
+fn claim(paths: &AgentPaths, hand_over: HandOver) -> anyhow::Result<Claim> {
     let deadline = Instant::now() + HANDOVER_TIMEOUT;
     loop {
-        if instance::notify_running(paths, Request::Compose)
-            .context("cannot talk to the running tray")?
+        if hand_over == HandOver::Compose
+            && instance::notify_running(paths, Request::Compose)
+                .context("cannot talk to the running tray")?
         {
             return Ok(Claim::HandedOver);
         }
         if let Some(instance) = Instance::acquire(paths).context("cannot become the tray")? {
             return Ok(Claim::Tray(instance));
+        }
+        if hand_over == HandOver::Nothing {
+            // Another tray holds the lock, running or still starting: it is all we need.
+            return Ok(Claim::HandedOver);
         }
         // Another tray holds the lock but is not listening yet: it is starting.
         anyhow::ensure!(

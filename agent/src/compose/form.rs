@@ -41,6 +41,9 @@ pub fn prefill_subject(window_title: Option<&str>) -> String {
 /// The editable state of the compose window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
+    /// The id of every draft this window sends: made once with the window, so pressing Send
+    /// again (after a failure or a refusal) is the same submission, never a second ticket.
+    pub id: DraftId,
     pub subject: String,
     pub description: String,
     /// Index into the config's categories; `None` for "no category".
@@ -62,6 +65,7 @@ impl Form {
     /// template, contact from the config (which falls back to the OS user's name).
     pub fn new(config: &AgentConfig, window_title: Option<&str>) -> Self {
         Self {
+            id: DraftId::new(Utc::now()),
             subject: prefill_subject(window_title),
             description: texts(config.language).description_template.to_owned(),
             category: None,
@@ -156,7 +160,7 @@ impl Form {
     ) -> Draft {
         let template = texts(config.language).description_template;
         Draft {
-            id: DraftId::new(now),
+            id: self.id.clone(),
             created_at: now,
             subject: self.subject.clone(),
             description: self.description_to_send(template),
@@ -176,7 +180,7 @@ impl Form {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::catalog::Language;
     use crate::subject_quality::VagueReason;
@@ -300,6 +304,27 @@ mod tests {
             )
             .expect("draft");
         assert!(draft.screenshot.is_none());
+    }
+
+    #[test]
+    fn every_send_of_one_window_is_the_same_submission() {
+        let mut form = Form::new(&config(), None);
+        form.subject = "Stampante ufficio 2 non stampa".into();
+        let first = form
+            .draft(&config(), Utc::now(), MachineFacts::default(), None)
+            .expect("draft");
+        form.contact_email = "anna.bianchi@acme.test".into();
+        let second = form
+            .draft(&config(), Utc::now(), MachineFacts::default(), None)
+            .expect("draft");
+        assert_eq!(first.id, form.id);
+        assert_eq!(second.id, form.id, "a second Send keeps the id");
+        assert_eq!(second.contact.email, "anna.bianchi@acme.test");
+        assert_ne!(
+            Form::new(&config(), None).id,
+            form.id,
+            "another window, another id"
+        );
     }
 
     #[test]

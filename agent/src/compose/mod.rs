@@ -12,6 +12,7 @@
 
 mod form;
 mod screenshot;
+mod settle;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -29,12 +30,15 @@ use ppdesk_shared::api::MachineFacts;
 pub use self::form::{Form, MAX_TITLE_IN_SUBJECT, prefill_subject};
 use self::screenshot::Screenshot;
 pub use self::screenshot::{PREVIEW_MAX_SIDE, preview_image};
+pub use self::settle::{Settled, settle, withdraw_refused};
 use crate::catalog::compose as catalog;
 use crate::catalog::compose::ComposeTexts;
 use crate::draft::{Attachment, Draft, MAX_TOTAL_BYTES};
 
 /// What the Send callback answers: `Ok` once the draft is safe (delivered, or stored in the
-/// outbox to be retried); `Err` with a sentence for the user when it could not even be stored.
+/// outbox to be retried); `Err` with a sentence for the user when it could not even be stored
+/// or the other side refused it ([`settle`]). After `Err` the window stays open and Send may be
+/// pressed again: every Send of one window carries the same [`Form::id`].
 pub type SendResult = Result<(), String>;
 
 /// The Send callback: stores and sends a draft (in the binary: `outbox::submit` plus the

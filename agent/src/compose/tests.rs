@@ -313,6 +313,48 @@ fn a_failed_send_keeps_the_window_open_and_says_why() {
 }
 
 #[test]
+fn a_refused_send_can_be_corrected_and_sent_again_as_the_same_submission() {
+    let received: Received = Arc::default();
+    let log = received.clone();
+    let on_send: OnSend = Box::new(move |draft| {
+        let mut log = log.lock().expect("lock");
+        log.push(draft);
+        if log.len() == 1 {
+            Err("contatto sconosciuto".into())
+        } else {
+            Ok(())
+        }
+    });
+    let mut harness = harness(input(None, None), on_send);
+    type_subject(&mut harness, "Stampante ufficio 2 non stampa");
+    harness.get_by_label("Invia").click();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.state().notice().is_none() {
+        assert!(Instant::now() < deadline, "no notice");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run();
+    assert_eq!(harness.state().outcome(), None, "the window stays open");
+    harness.get_by_label_contains("contatto sconosciuto");
+
+    let email = harness.get_by_label("Email");
+    email.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("Email")
+        .type_text("anna.bianchi@acme.test");
+    harness.run();
+    harness.get_by_label("Invia").click();
+    assert_eq!(wait_for_outcome(&mut harness), Outcome::Sent);
+    let drafts = received.lock().expect("lock");
+    assert_eq!(drafts.len(), 2);
+    assert_eq!(drafts[0].id, drafts[1].id, "the same submission");
+    assert_eq!(drafts[0].contact.email, "mario.rossi@acme.test");
+    assert_eq!(drafts[1].contact.email, "anna.bianchi@acme.test");
+}
+
+#[test]
 fn category_priority_and_contact_are_chosen_by_label() {
     let (on_send, received) = recording_sender(Ok(()));
     let mut harness = harness(input(None, None), on_send);
