@@ -23,6 +23,7 @@ pub mod notify;
 pub mod outbox;
 pub mod paths;
 pub mod redaction;
+pub mod remembered_contact;
 pub mod subject_quality;
 pub mod tls;
 pub mod transport;

@@ -26,6 +26,7 @@ use ppdesk_agent::instance::{self, Request};
 use ppdesk_agent::notify;
 use ppdesk_agent::outbox::{self, Outbox, Submitted};
 use ppdesk_agent::paths::AgentPaths;
+use ppdesk_agent::remembered_contact;
 
 /// Arguments of `compose`.
 #[derive(Debug, clap::Args)]
@@ -53,9 +54,10 @@ struct Prepared {
 /// Runs the subcommand.
 pub fn run(config_path: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = config::load(config_path)?.config;
+    let mut config = config::load(config_path)?.config;
     let paths = AgentPaths::for_current_user()
         .context("no per-user data folder (set PPDESK_AGENT_DATA_DIR)")?;
+    remembered_contact::apply(&mut config, &paths);
 
     let prepared: JoinHandle<Prepared> = match (&args.screenshot, args.no_screenshot) {
         (Some(file), _) => {
@@ -178,7 +180,10 @@ fn sender(config: AgentConfig, paths: AgentPaths) -> OnSend {
         if let Submitted::Refused { reason } = &submitted {
             tracing::warn!(draft = %draft.id, %reason, "compose: refused, window stays open");
         }
-        match compose::settle(submitted)? {
+        let settled = compose::settle(submitted)?;
+        // The outbox has it: next time the contact is prefilled and "I miei ticket" works.
+        remembered_contact::remember(&paths, &draft.contact);
+        match settled {
             Settled::Delivered(delivered) => {
                 tracing::info!(draft = %draft.id, ?delivered, "compose: delivered");
                 notify::delivered(language, &delivered);

@@ -13,6 +13,7 @@ use ppdesk_agent::draft::{Attachment, Contact, Draft, DraftId};
 use ppdesk_agent::instance::{self, Request};
 use ppdesk_agent::outbox::{Outbox, Submitted, submit};
 use ppdesk_agent::paths::AgentPaths;
+use ppdesk_agent::remembered_contact;
 use ppdesk_agent::transport::Delivered;
 use ppdesk_shared::Priority;
 
@@ -51,9 +52,10 @@ pub struct Args {
 /// Builds the draft, submits it, prints the outcome. Exit 0 when accepted, 75 when it waits in
 /// the outbox, 1 when refused.
 pub fn run(config_path: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = config::load(config_path)?;
-    let config = &loaded.config;
+    let mut config = config::load(config_path)?.config;
     let paths = AgentPaths::for_current_user().context("no data directory for this user")?;
+    remembered_contact::apply(&mut config, &paths);
+    let config = &config;
     let screenshot = match &args.screenshot {
         Some(path) => Some(Attachment::screenshot(
             fs::read(path).with_context(|| format!("--screenshot {}", path.display()))?,

@@ -6,11 +6,16 @@ use std::sync::Arc;
 
 use ppdesk_agent::config;
 use ppdesk_agent::my_tickets::{self, Fetch, MyTicketsApp};
+use ppdesk_agent::paths::AgentPaths;
+use ppdesk_agent::remembered_contact;
 use ppdesk_agent::transport;
 
 /// Runs the subcommand.
 pub fn run(config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let config = config::load(config_path)?.config;
+    let mut config = config::load(config_path)?.config;
+    if let Some(paths) = AgentPaths::for_current_user() {
+        remembered_contact::apply(&mut config, &paths);
+    }
     let fetch: Fetch = {
         let config = config.clone();
         Arc::new(move || {
