@@ -22,6 +22,10 @@ pub struct AckFacts {
     pub change: TicketChange,
     /// The sender is the helpdesk's own address.
     pub from_ourselves: bool,
+    /// The address was typed into an API form (not proven by a mail from it) and lies outside
+    /// the token's organisation: acknowledging it would let a token holder make the helpdesk
+    /// mail any address.
+    pub unverified_address: bool,
     /// Acknowledgements already queued for this sender in the last hour.
     pub sent_to_sender_last_hour: u32,
     pub max_per_sender_per_hour: u32,
@@ -33,6 +37,8 @@ pub enum SkipReason {
     Disabled,
     Machine,
     Ourselves,
+    /// An address no mail proved, outside the organisation ([`AckFacts::unverified_address`]).
+    UnverifiedAddress,
     /// Replies on an existing ticket are not re-acknowledged.
     NotNew,
     RateLimited,
@@ -53,6 +59,8 @@ pub fn decide(facts: &AckFacts) -> AckDecision {
         Some(SkipReason::Ourselves)
     } else if facts.author.is_machine() {
         Some(SkipReason::Machine)
+    } else if facts.unverified_address {
+        Some(SkipReason::UnverifiedAddress)
     } else if facts.change == TicketChange::Appended {
         Some(SkipReason::NotNew)
     } else if facts.sent_to_sender_last_hour >= facts.max_per_sender_per_hour {
@@ -73,6 +81,7 @@ mod tests {
             author: Author::Person,
             change: TicketChange::Created,
             from_ourselves: false,
+            unverified_address: false,
             sent_to_sender_last_hour: 0,
             max_per_sender_per_hour: 5,
         }
@@ -104,6 +113,13 @@ mod tests {
                     ..facts()
                 },
                 SkipReason::Machine,
+            ),
+            (
+                AckFacts {
+                    unverified_address: true,
+                    ..facts()
+                },
+                SkipReason::UnverifiedAddress,
             ),
             (
                 AckFacts {

@@ -302,6 +302,14 @@ fn the_token_organisation_owns_the_ticket_whatever_the_contact_domain() {
         "{}",
         text.stdout
     );
+    // An address typed into a form, outside the organisation, is not mailed: a leaked token
+    // must not make the helpdesk write to anyone. (The spool gets a mail within milliseconds.)
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let mailed: Vec<String> = api.desk.spool().iter().map(|m| m.summary()).collect();
+    assert!(
+        mailed.iter().all(|m| !m.contains("mario.rossi.privato")),
+        "{mailed:?}"
+    );
 }
 
 #[test]

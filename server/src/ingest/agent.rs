@@ -95,6 +95,7 @@ impl<S: Store> Desk<S> {
                     answering: Answering {
                         author: Author::Person,
                         staff_in_cc: false,
+                        unverified_address: outside,
                         subject: &submission.subject,
                         in_reply_to: None,
                         references: Vec::new(),

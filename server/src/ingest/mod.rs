@@ -724,6 +724,7 @@ impl<S: Store> Desk<S> {
             staff_in_cc: mail
                 .recipients()
                 .any(|m| m.address != *helpdesk && self.config.is_staff(&m.address)),
+            unverified_address: false,
             subject: &mail.subject,
             in_reply_to: mail.message_id.as_deref(),
             references: outbound::references_for_reply(
@@ -770,6 +771,7 @@ impl<S: Store> Desk<S> {
             author: answering.author,
             change,
             from_ourselves: requester.address == self.config.helpdesk.address,
+            unverified_address: answering.unverified_address,
             sent_to_sender_last_hour: sent_last_hour,
             max_per_sender_per_hour: ack.max_per_sender_per_hour,
         });
@@ -964,6 +966,8 @@ struct Answering<'a> {
     author: Author,
     /// Staff addresses were in CC: the acknowledgement reminds of the rule.
     staff_in_cc: bool,
+    /// The requester's address was typed in a form, outside the organisation's domains.
+    unverified_address: bool,
     /// The subject as the requester wrote it; the tag is put in front.
     subject: &'a str,
     in_reply_to: Option<&'a str>,
