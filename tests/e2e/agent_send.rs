@@ -181,6 +181,39 @@ fn a_draft_waits_while_the_server_is_down_and_is_sent_once_later() {
         listed.transcript()
     );
 
+    // A second one the user changes their mind about: dropped, never sent.
+    let second = agent.run(&["send", "--subject", "Stampante: toner quasi finito"]);
+    assert_eq!(second.code(), Some(75), "{}", second.transcript());
+    let listing = agent.run(&["outbox"]).stdout;
+    let id = listing
+        .lines()
+        .find(|line| line.contains("toner quasi finito"))
+        .and_then(|line| line.split_whitespace().next())
+        .expect("the listing names the draft's id")
+        .to_owned();
+    let dropped = agent.run(&["outbox", "--drop", &id]);
+    assert_eq!(
+        dropped.code(),
+        Some(75),
+        "the first still waits: {}",
+        dropped.transcript()
+    );
+    assert!(
+        dropped
+            .stdout
+            .contains(&format!("{id}  eliminato dalla coda")),
+        "{}",
+        dropped.transcript()
+    );
+    let unknown = agent.run(&["outbox", "--drop", &id]);
+    assert_eq!(unknown.code(), Some(1), "{}", unknown.transcript());
+    assert!(
+        unknown.stderr.contains("no such ticket"),
+        "{}",
+        unknown.transcript()
+    );
+    assert_eq!(agent.drafts().len(), 1);
+
     // The server comes up (elsewhere: the admin fixed the URL); the next round delivers.
     let serving = desk.serve("serve");
     agent.configure(&api_config(serving.addr(), &token));

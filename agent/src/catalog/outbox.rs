@@ -73,6 +73,7 @@ pub struct OutboxTexts {
     pub opened_ticket: &'static str,
     pub mailed: &'static str,
     pub draft_opened: &'static str,
+    pub dropped: &'static str,
 }
 
 const OUTBOX_IT: OutboxTexts = OutboxTexts {
@@ -86,6 +87,7 @@ const OUTBOX_IT: OutboxTexts = OutboxTexts {
     opened_ticket: "Ticket aperto",
     mailed: "Mail inviata all'helpdesk",
     draft_opened: "Bozza aperta nel programma di posta",
+    dropped: "eliminato dalla coda, non verrà inviato",
 };
 
 const OUTBOX_EN: OutboxTexts = OutboxTexts {
@@ -99,6 +101,7 @@ const OUTBOX_EN: OutboxTexts = OutboxTexts {
     opened_ticket: "Ticket opened",
     mailed: "Mail sent to the helpdesk",
     draft_opened: "Draft opened in the mail program",
+    dropped: "removed from the outbox, will not be sent",
 };
 
 /// The outbox texts.
