@@ -25,6 +25,7 @@ pub mod operator;
 pub mod organisations;
 pub mod outbox;
 pub mod routing;
+pub mod sent_journal;
 pub mod serve;
 pub mod store;
 pub mod transport;

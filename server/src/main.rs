@@ -12,6 +12,7 @@ use ppdesk_server::config::{self, Config, ConfigError, Locale, OrganisationConfi
 use ppdesk_server::desk::Desk;
 use ppdesk_server::ingest::{BATCH_SIZE, IngestReport, PreparedBatch, SOURCE_STDIN};
 use ppdesk_server::outbox::{self, DeliveryStats};
+use ppdesk_server::sent_journal::SentJournal;
 use ppdesk_server::serve;
 use ppdesk_server::store::TicketFilter;
 use ppdesk_server::store::sqlite::SqliteStore;
@@ -244,9 +245,13 @@ fn transport(desk: &Desk<SqliteStore>) -> anyhow::Result<OutboundTransport> {
 async fn deliver_now(desk: &Desk<SqliteStore>) -> anyhow::Result<DeliveryStats> {
     let policy = serve::retry_policy(desk);
     let transport = transport(desk)?;
-    let stats = outbox::deliver_due(&desk.store, &transport, &policy, || desk.now_ms())
-        .await
-        .context("delivering the outbox")?;
+    let journal_path = desk.data_dir.join(serve::SENT_JOURNAL);
+    let journal = SentJournal::open(&journal_path)
+        .with_context(|| format!("cannot open {}", journal_path.display()))?;
+    let stats =
+        outbox::deliver_due_journaled(&desk.store, &transport, &policy, || desk.now_ms(), &journal)
+            .await
+            .context("delivering the outbox")?;
     Ok(stats)
 }
 

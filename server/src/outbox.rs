@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use crate::sent_journal::SentJournal;
 use crate::store::{DueMail, Store, StoreError};
 
 /// A transport's verdict on one delivery.
@@ -130,8 +131,41 @@ pub async fn deliver_due<S: Store, T: Transport>(
     policy: &RetryPolicy,
     now_ms: impl Fn() -> i64,
 ) -> Result<DeliveryStats, StoreError> {
+    deliver(store, transport, policy, now_ms, None).await
+}
+
+/// [`deliver_due`] noting each accepted mail in `journal` the instant the relay took it, and
+/// first recording as sent whatever an earlier (crashed) round noted there.
+pub async fn deliver_due_journaled<S: Store, T: Transport>(
+    store: &S,
+    transport: &T,
+    policy: &RetryPolicy,
+    now_ms: impl Fn() -> i64,
+    journal: &SentJournal,
+) -> Result<DeliveryStats, StoreError> {
+    match journal.noted() {
+        Ok(ids) if !ids.is_empty() => {
+            store.mark_sent(&ids, now_ms()).await?;
+            if let Err(error) = journal.clear() {
+                tracing::warn!(%error, "cannot clear the delivery journal");
+            }
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "cannot read the delivery journal"),
+    }
+    deliver(store, transport, policy, now_ms, Some(journal)).await
+}
+
+async fn deliver<S: Store, T: Transport>(
+    store: &S,
+    transport: &T,
+    policy: &RetryPolicy,
+    now_ms: impl Fn() -> i64,
+    journal: Option<&SentJournal>,
+) -> Result<DeliveryStats, StoreError> {
     const BATCH: u32 = 100;
     let round = Round {
+        journal,
         store,
         transport,
         policy,
@@ -193,6 +227,8 @@ struct Round<'a, S, T, N> {
     policy: &'a RetryPolicy,
     now_ms: &'a N,
     batch_marks: bool,
+    /// Where an accepted mail is noted before the database records it (claiming transports).
+    journal: Option<&'a SentJournal>,
     lease: i64,
     /// Set once the transport reports itself unreachable: the rest of the round is deferred
     /// with that error, without waiting on the transport once per mail.
@@ -243,6 +279,9 @@ impl<S: Store, T: Transport, N: Fn() -> i64> Round<'_, S, T, N> {
                 let record_later = if self.batch_marks {
                     Some(mail.id)
                 } else {
+                    if let Some(journal) = self.journal {
+                        journal.record(mail.id);
+                    }
                     record_sent(store, mail.id, now).await?;
                     None
                 };
@@ -544,6 +583,38 @@ mod tests {
         assert_eq!(late.sent, 1);
         assert_eq!(relay.sent(), vec!["ppdesk.0@ppdesk.test"]);
         assert_eq!(row(&store, ids[0]).await.attempts, 2);
+    }
+
+    #[tokio::test]
+    async fn a_mail_noted_in_the_journal_by_a_process_that_died_is_not_sent_again() {
+        let (dir, store, ids) = store_with(2).await;
+        let journal = SentJournal::open(&dir.path().join("outbox-sent.journal")).expect("journal");
+        // The dead process claimed both, the relay took the first (noted), then it was killed
+        // before the database recorded it.
+        store.claim(ids[0], 1_000, 61_000).await.expect("claim");
+        store.claim(ids[1], 1_000, 61_000).await.expect("claim");
+        journal.record(ids[0]);
+        let relay = FakeRelay::new(&store, accepted);
+
+        let stats = deliver_due_journaled(&store, &relay, &policy(), || 61_000, &journal)
+            .await
+            .expect("round");
+        assert_eq!(stats.sent, 1, "only the mail the relay never took");
+        assert_eq!(relay.sent().len(), 1);
+        assert_eq!(row(&store, ids[0]).await.status, "sent");
+        assert_eq!(row(&store, ids[1]).await.status, "sent");
+        let attempts = row(&store, ids[1]).await.attempts;
+        assert_eq!(
+            journal.noted().expect("reads"),
+            vec![ids[1]],
+            "replayed notes are cleared; this round's note stays until the next round"
+        );
+        // Replaying a note of a mail already recorded changes nothing.
+        deliver_due_journaled(&store, &relay, &policy(), || 62_000, &journal)
+            .await
+            .expect("round");
+        assert_eq!(row(&store, ids[1]).await.attempts, attempts);
+        assert_eq!(relay.sent().len(), 1);
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::desk::Desk;
 use crate::outbox::{self, RetryPolicy, Transport};
+use crate::sent_journal::SentJournal;
 use crate::store::Store;
 
 /// How long the worker sleeps at most between looks at the outbox, so mail queued by another
@@ -105,16 +106,38 @@ pub async fn run<S: Store, T: Transport + 'static>(
     Ok(())
 }
 
+/// The delivery journal's file in the data directory ([`SentJournal`]).
+pub const SENT_JOURNAL: &str = "outbox-sent.journal";
+
 async fn outbox_worker<S: Store, T: Transport>(
     desk: Arc<Desk<S>>,
     transport: T,
     mut stop: watch::Receiver<bool>,
 ) {
     let policy = retry_policy(&desk);
+    let journal_path = desk.data_dir.join(SENT_JOURNAL);
+    let journal = match SentJournal::open(&journal_path) {
+        Ok(journal) => Some(journal),
+        Err(error) => {
+            tracing::warn!(path = %journal_path.display(), %error, "no delivery journal: a crash right after a relay's 250 may resend that mail");
+            None
+        }
+    };
     loop {
-        if let Err(e) =
-            outbox::deliver_due(&desk.store, &transport, &policy, || desk.now_ms()).await
-        {
+        let round = match &journal {
+            Some(journal) => {
+                outbox::deliver_due_journaled(
+                    &desk.store,
+                    &transport,
+                    &policy,
+                    || desk.now_ms(),
+                    journal,
+                )
+                .await
+            }
+            None => outbox::deliver_due(&desk.store, &transport, &policy, || desk.now_ms()).await,
+        };
+        if let Err(e) = round {
             tracing::error!(error = %e, "outbox round failed; retrying");
         }
         if *stop.borrow() {

@@ -341,13 +341,14 @@ impl Store for SqliteStore {
     }
 
     async fn mark_sent(&self, ids: &[i64], at: i64) -> Result<(), StoreError> {
-        // One statement for the whole round: the ids travel as a JSON array.
+        // One statement for the whole round: the ids travel as a JSON array. Rows already sent
+        // are left as they are, so replaying the delivery journal changes nothing twice.
         let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
         sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = ?2,
                 attempts = CASE status WHEN 'sending' THEN attempts ELSE attempts + 1 END,
                 last_error = NULL, lease_until = NULL
-             WHERE id IN (SELECT value FROM json_each(?1))",
+             WHERE id IN (SELECT value FROM json_each(?1)) AND status <> 'sent'",
         )
         .bind(ids)
         .bind(at)
