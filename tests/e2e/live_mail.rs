@@ -3,6 +3,7 @@
 //! and the acknowledgement comes back through the relay into the customer's mailbox, read over
 //! IMAP. Needs root and the packages tests/run.sh installs.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use ppdesk_tests::mail_servers::MailServers;
@@ -138,6 +139,9 @@ fn a_mailed_request_is_acknowledged_and_the_replies_thread_back() {
     assert!(took < Duration::from_secs(15), "drained in {took:?}");
 }
 
+/// Acknowledgements the outbox sends at once over SMTP (`Transport::parallel_sends`).
+const IN_FLIGHT_AT_KILL: usize = 4;
+
 #[test]
 fn a_server_killed_while_taking_a_batch_takes_every_message_exactly_once() {
     const COUNT: usize = 200;
@@ -182,15 +186,33 @@ fn a_server_killed_while_taking_a_batch_takes_every_message_exactly_once() {
         "one ticket per message\n{}",
         second.log_text()
     );
-    let mut answered: Vec<String> = acks(&inbox)
-        .into_iter()
-        .map(|(_, _, parent)| parent)
-        .collect();
-    answered.sort();
-    let total = answered.len();
-    answered.dedup();
-    assert_eq!(total, COUNT, "exactly one acknowledgement per message");
-    assert_eq!(answered.len(), COUNT, "no message acknowledged twice");
+    // Every message is acknowledged, and each by exactly one acknowledgement (one Message-ID).
+    // SMTP cannot do better than at-least-once across a crash: a mail the relay committed
+    // while we were killed before reading its 250 goes out again after its lease, as the same
+    // message. So copies are allowed only as the same Message-ID, and no more than the sends
+    // that were in flight at the kill.
+    let mut by_parent: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for raw in &inbox {
+        let message = parse(raw);
+        by_parent
+            .entry(
+                message
+                    .in_reply_to()
+                    .as_text()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+            .or_default()
+            .insert(message.message_id().unwrap_or_default().to_string());
+    }
+    assert_eq!(by_parent.len(), COUNT, "every message acknowledged");
+    let twice: Vec<_> = by_parent.iter().filter(|(_, ids)| ids.len() > 1).collect();
+    assert!(twice.is_empty(), "no message acknowledged twice: {twice:?}");
+    let copies = inbox.len() - COUNT;
+    assert!(
+        copies <= IN_FLIGHT_AT_KILL,
+        "{copies} redelivered copies, at most the {IN_FLIGHT_AT_KILL} sends in flight at the kill"
+    );
     assert!(
         servers.imap_messages(HELPDESK).is_empty(),
         "the inbox was emptied"
