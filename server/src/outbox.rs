@@ -19,10 +19,12 @@
 //! (later: several instances on one PostgreSQL). A mail still `sending` after its lease ran out
 //! belongs to a process that died mid-send, and is sent again.
 //!
-//! That retry is the only way to a duplicate, and it needs a crash in a window of about a
-//! millisecond: after the relay's 250, before our commit (or a connection that breaks after the
-//! relay took the message, before its 250 reached us, which no SMTP client can tell from a lost
-//! message, RFC 1047). The copy then carries the same Message-ID, which mail clients and
+//! That retry is the only way to a duplicate. Recording `sent` waits for the single database
+//! writer, which an ingest batch may hold for tens of milliseconds, so each accepted id is first
+//! noted in an append-only journal ([`crate::sent_journal`]) that survives a kill and is replayed
+//! by the next round. What remains is the relay's side: a crash after the relay committed the
+//! message but before its 250 reached us, which no SMTP client can tell from a lost message
+//! (RFC 1047); with several sends in flight, each of them can be resent once. The copy then carries the same Message-ID, which mail clients and
 //! deduplicating mail stores collapse into one. We prefer that rare, recognisable duplicate to a
 //! lost acknowledgement. A transport for which a second delivery changes nothing (the spool, a
 //! file named by Message-ID) skips the claim and records its successes once per round.
