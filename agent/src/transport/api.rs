@@ -75,11 +75,21 @@ impl ApiTransport {
 impl Transport for ApiTransport {
     fn send(&self, draft: &Draft) -> Result<Delivered, SendError> {
         let url = format!("{}{}", self.base_url, api::TICKETS_PATH);
+        // The form is rendered in memory first: a streamed body races the connection in
+        // reqwest's blocking client, and a refused connection then surfaced as "send failed
+        // because receiver is gone" instead of saying that nothing answers. It also gives the
+        // server a Content-Length to refuse an oversized request before reading it.
+        let form = Self::form(draft)?;
+        let content_type = format!("multipart/form-data; boundary={}", form.boundary());
+        let mut body = Vec::with_capacity(draft.payload_bytes() + 4096);
+        std::io::Read::read_to_end(&mut form.into_reader(), &mut body)
+            .map_err(|e| SendError::Refused(format!("building the request: {e}")))?;
         let response = self
             .client
             .post(&url)
             .bearer_auth(&self.token)
-            .multipart(Self::form(draft)?)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
             .send()
             .map_err(|e| SendError::Retry(describe_request_error(&url, &e)))?;
         match response.status() {
