@@ -277,7 +277,6 @@ mod tests {
     use chrono::{DateTime, FixedOffset, Utc};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
-    use ppdesk_shared::agent_config::SmtpSettings;
     use ppdesk_shared::{Priority, TicketStatus};
 
     use super::*;
@@ -288,19 +287,9 @@ mod tests {
             org_token: Some("ppd_x".into()),
             mode,
             helpdesk_email: Some("helpdesk@example.it".into()),
-            phone: None,
-            language: Language::It,
             categories: vec!["Altro".into()],
-            contact_name: String::new(),
             contact_email: Some("mario.rossi@acme.test".into()),
-            capture_all_monitors: false,
-            smtp: SmtpSettings {
-                host: None,
-                port: 587,
-                security: Default::default(),
-                username: None,
-                password: None,
-            },
+            ..crate::config::resolve(&Default::default(), "")
         }
     }
 

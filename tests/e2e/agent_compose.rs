@@ -13,7 +13,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use image::{Rgba, RgbaImage};
 use ppdesk_agent::compose::{ComposeApp, ComposeInput, OnSend, Outcome};
-use ppdesk_agent::config::{AgentConfig, Language, Mode, SmtpSettings};
+use ppdesk_agent::config::{AgentConfig, Mode};
 use ppdesk_agent::draft::Draft;
 use ppdesk_agent::my_tickets::{Fetch, MyTicketsApp};
 use ppdesk_agent::outbox::{self, Outbox, Submitted};
@@ -28,20 +28,9 @@ fn api_config(server: &str, token: &str) -> AgentConfig {
         server_url: Some(format!("http://{server}")),
         org_token: Some(token.to_owned()),
         mode: Mode::Api,
-        helpdesk_email: None,
-        phone: None,
-        language: Language::It,
         categories: vec!["Gestionale".into(), "Stampanti".into()],
-        contact_name: "Mario Rossi".into(),
         contact_email: Some(MARIO.into()),
-        capture_all_monitors: false,
-        smtp: SmtpSettings {
-            host: None,
-            port: 587,
-            security: Default::default(),
-            username: None,
-            password: None,
-        },
+        ..ppdesk_agent::config::resolve(&Default::default(), "Mario Rossi")
     }
 }
 

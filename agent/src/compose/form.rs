@@ -186,25 +186,14 @@ pub(super) mod tests {
     use crate::subject_quality::VagueReason;
     use image::Rgba;
 
+    /// The test config: API mode, Mario Rossi, the agent's defaults for the rest.
     pub(crate) fn config() -> AgentConfig {
         AgentConfig {
             server_url: Some("http://127.0.0.1:9".into()),
             org_token: Some("ppd_test".into()),
-            mode: ppdesk_shared::agent_config::Mode::Api,
-            helpdesk_email: None,
-            phone: None,
-            language: Language::It,
             categories: vec!["Gestionale".into(), "Stampanti".into()],
-            contact_name: "Mario Rossi".into(),
             contact_email: Some("mario.rossi@acme.test".into()),
-            capture_all_monitors: false,
-            smtp: ppdesk_shared::agent_config::SmtpSettings {
-                host: None,
-                port: 587,
-                security: Default::default(),
-                username: None,
-                password: None,
-            },
+            ..crate::config::resolve(&Default::default(), "Mario Rossi")
         }
     }
 

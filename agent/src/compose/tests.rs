@@ -7,29 +7,15 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::{Harness, Node};
 use image::Rgba;
-use ppdesk_shared::agent_config::{Language, Mode, SmtpSettings};
+use ppdesk_shared::agent_config::Language;
 
 use super::*;
 
 fn config(language: Language) -> AgentConfig {
     AgentConfig {
-        server_url: Some("http://127.0.0.1:9".into()),
-        org_token: Some("ppd_test".into()),
-        mode: Mode::Api,
-        helpdesk_email: None,
-        phone: None,
         language,
         categories: vec!["Gestionale".into(), "Stampanti".into(), "Rete".into()],
-        contact_name: "Mario Rossi".into(),
-        contact_email: Some("mario.rossi@acme.test".into()),
-        capture_all_monitors: false,
-        smtp: SmtpSettings {
-            host: None,
-            port: 587,
-            security: Default::default(),
-            username: None,
-            password: None,
-        },
+        ..super::form::tests::config()
     }
 }
 
