@@ -1,4 +1,5 @@
-//! The HTTP edge: `/healthz`, `/metrics` and the agent API (`/api/v1/…`, in `http/api.rs`).
+//! The HTTP edge: `/healthz`, `/metrics`, the agent API (`/api/v1/…`, in `http/api.rs`) and
+//! the web pages ([`crate::web`]).
 //! Handlers stay thin: extract, call the desk, answer.
 
 mod api;
@@ -21,7 +22,8 @@ pub fn router<S: Store>(desk: Arc<Desk<S>>) -> Router {
         .route("/healthz", get(healthz::<S>))
         .route("/metrics", get(metrics::<S>))
         .merge(api::routes::<S>(&desk.config.api))
-        .with_state(desk)
+        .with_state(desk.clone())
+        .merge(crate::web::routes(Arc::new(crate::web::Web::new(desk))))
 }
 
 /// Prometheus text exposition.

@@ -30,3 +30,4 @@ pub mod serve;
 pub mod store;
 pub mod transport;
 pub mod views;
+pub mod web;
