@@ -18,6 +18,9 @@ APT_PACKAGES=(
   # (tests/agent/desktop.rs names the package of every tool it misses.)
   xvfb xdotool imagemagick x11-utils x11-apps dbus-daemon dbus-bin util-linux procps trayer
   haskell-gtk-sni-tray-utils libgl1-mesa-dri libegl1 libgl1 fonts-dejavu-core
+  # Browser tests of the web pages (tests/e2e/web_browser.rs): headless Chromium and its
+  # WebDriver, both from Debian (nothing downloads a driver at test time).
+  chromium chromium-driver
 )
 
 missing=()
@@ -52,3 +55,10 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo build --workspace --bins
 cargo test --workspace
+
+# --- 4. Installers (issue 6; tests/installers/run.sh) -------------------------------------------
+# The Windows agent cross-built and its MSI installed, upgraded and removed under Wine; both .debs
+# installed in a throwaway root; the systemd unit verified. Ends with "N passed, N failed".
+# Needs root (apt, overlay mount); its Windows build keeps its own cache in
+# ~/.cache/ppdesk/target-windows.
+if [ "$(id -u)" -eq 0 ]; then bash tests/installers/run.sh; else sudo --preserve-env=CARGO_TARGET_DIR,PATH bash tests/installers/run.sh; fi

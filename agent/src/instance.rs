@@ -5,12 +5,17 @@
 //! - Who is the tray is decided by an OS file lock on `<runtime dir>/tray.lock`, held for the
 //!   tray's whole life and released by the OS when it dies, so a crash never leaves a stale
 //!   "already running" behind.
-//! - The tray listens on a Unix domain socket `<runtime dir>/tray.sock` (Linux) or the named
-//!   pipe `\\.\pipe\ppdesk-agent-<user>-<hash of the runtime dir>` (Windows: pipes are
-//!   machine-wide, so the user and data location are part of the name). A socket file left by a
-//!   crashed tray is removed by the next tray, which holds the lock and so knows it is stale.
+//! - The tray listens on a Unix domain socket `<runtime dir>/tray.sock` (Linux, in a `0700`
+//!   folder) or the named pipe `\\.\pipe\ppdesk-agent-<user SID>-s<session>-<hash of the
+//!   runtime dir>` (Windows: pipes are machine-wide, so the user, the session and the data
+//!   location are part of the name, the lock is `tray-s<session>.lock`, and the pipe's ACL
+//!   admits only that user: see `instance/windows.rs`). A socket file left by a crashed tray is
+//!   removed by the next tray, which holds the lock and so knows it is stale.
 //! - The protocol is one line each way: the client writes a [`Request`] (`compose`,
-//!   `outbox-changed`, `quit`), the tray answers `ok` once it took it.
+//!   `outbox-changed`, `quit`), the tray answers `ok` once it took it. Each side gives the
+//!   other [`EXCHANGE_TIMEOUT`] (socket timeouts on Unix; on Windows, where pipes have none, a
+//!   watchdog cancels the pending read), so a client that connects and says nothing cannot
+//!   hold the tray's listener.
 //!
 //! The tray's listener thread blocks in `accept`: no polling, no wake-ups while idle.
 
@@ -23,6 +28,9 @@ use interprocess::local_socket::prelude::*;
 use interprocess::local_socket::{ListenerOptions, Name, Stream};
 
 use crate::paths::AgentPaths;
+
+#[cfg(windows)]
+mod windows;
 
 /// What a client asks of the running tray.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +69,7 @@ const MAX_LINE: usize = 64;
 /// How long a client waits for the tray's answer, and the tray for a client's request.
 const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(5);
 
+#[cfg(unix)]
 const LOCK_FILE: &str = "tray.lock";
 #[cfg(unix)]
 const SOCKET_FILE: &str = "tray.sock";
@@ -78,6 +87,8 @@ pub enum InstanceError {
     NoAnswer(io::Error),
     #[error("the running ppdesk tray refused the request: {0:?}")]
     Refused(String),
+    #[error("cannot tell who runs this process (for the tray's pipe): {0}")]
+    Identity(io::Error),
 }
 
 /// Where one user's tray can be reached.
@@ -89,15 +100,22 @@ struct Endpoint {
 }
 
 impl Endpoint {
-    fn in_dir(runtime_dir: &Path) -> Self {
-        #[cfg(unix)]
-        let address = runtime_dir.join(SOCKET_FILE);
-        #[cfg(windows)]
-        let address = PathBuf::from(pipe_name(&whoami::username(), runtime_dir));
-        Self {
+    #[cfg(unix)]
+    fn in_dir(runtime_dir: &Path) -> Result<Self, InstanceError> {
+        Ok(Self {
             lock: runtime_dir.join(LOCK_FILE),
-            address,
-        }
+            address: runtime_dir.join(SOCKET_FILE),
+        })
+    }
+
+    #[cfg(windows)]
+    fn in_dir(runtime_dir: &Path) -> Result<Self, InstanceError> {
+        let sid = windows::current_user_sid().map_err(InstanceError::Identity)?;
+        let session = windows::session_id();
+        Ok(Self {
+            lock: runtime_dir.join(format!("tray-s{session}.lock")),
+            address: PathBuf::from(pipe_name(&sid, session, runtime_dir)),
+        })
     }
 
     fn name(&self) -> io::Result<Name<'_>> {
@@ -114,11 +132,12 @@ impl Endpoint {
     }
 }
 
-/// The Windows pipe name: `ppdesk-agent-<user>-<8 hex digits of the runtime dir>`. The user
-/// name is reduced to characters every pipe name accepts; the hash (FNV-1a, stable across
-/// builds) keeps two data locations of one user apart (tests, portable installs).
+/// The Windows pipe name: `ppdesk-agent-<user>-s<session>-<8 hex digits of the runtime dir>`.
+/// The user (its SID) is reduced to characters every pipe name accepts; the session keeps the
+/// same user's console and RDP logons apart; the hash (FNV-1a, stable across builds) keeps two
+/// data locations of one user apart (tests, portable installs).
 #[cfg_attr(not(windows), allow(dead_code))]
-fn pipe_name(user: &str, runtime_dir: &Path) -> String {
+fn pipe_name(user: &str, session: u32, runtime_dir: &Path) -> String {
     let user: String = user
         .chars()
         .map(|c| {
@@ -134,7 +153,7 @@ fn pipe_name(user: &str, runtime_dir: &Path) -> String {
         hash ^= u32::from(byte);
         hash = hash.wrapping_mul(0x0100_0193);
     }
-    format!("ppdesk-agent-{user}-{hash:08x}")
+    format!("ppdesk-agent-{user}-s{session}-{hash:08x}")
 }
 
 /// Asks the tray of this user to do `request`. `Ok(false)` when no tray runs (nothing
@@ -144,7 +163,7 @@ pub fn notify_running(paths: &AgentPaths, request: Request) -> Result<bool, Inst
 }
 
 fn notify_at(runtime_dir: &Path, request: Request) -> Result<bool, InstanceError> {
-    let endpoint = Endpoint::in_dir(runtime_dir);
+    let endpoint = Endpoint::in_dir(runtime_dir)?;
     let name = endpoint.name().map_err(|source| InstanceError::Io {
         what: "socket name",
         path: endpoint.address.clone(),
@@ -161,10 +180,8 @@ fn notify_at(runtime_dir: &Path, request: Request) -> Result<bool, InstanceError
             });
         }
     };
-    // Not every platform has socket timeouts (Windows pipes); then the exchange just blocks.
-    let _ = stream.set_recv_timeout(Some(EXCHANGE_TIMEOUT));
-    let _ = stream.set_send_timeout(Some(EXCHANGE_TIMEOUT));
     let mut stream = stream;
+    let _deadline = bound_exchange(&stream, EXCHANGE_TIMEOUT).map_err(InstanceError::NoAnswer)?;
     stream
         .write_all(format!("{}\n", request.as_str()).as_bytes())
         .map_err(InstanceError::NoAnswer)?;
@@ -175,6 +192,29 @@ fn notify_at(runtime_dir: &Path, request: Request) -> Result<bool, InstanceError
         Err(InstanceError::Refused(answer))
     }
 }
+
+/// Bounds one exchange on `stream` to `limit`: socket timeouts on Unix; on Windows a
+/// watchdog that cancels the pending pipe I/O (keep the returned guard until the exchange is
+/// over, and drop it before the stream).
+#[cfg(unix)]
+fn bound_exchange(stream: &Stream, limit: Duration) -> io::Result<ExchangeBound> {
+    stream.set_recv_timeout(Some(limit))?;
+    stream.set_send_timeout(Some(limit))?;
+    Ok(ExchangeBound)
+}
+
+#[cfg(windows)]
+fn bound_exchange(stream: &Stream, limit: Duration) -> io::Result<ExchangeBound> {
+    windows::Deadline::arm(stream, limit)
+}
+
+/// Held while an exchange runs: nothing to undo on Unix (the socket keeps its timeouts).
+#[cfg(unix)]
+struct ExchangeBound;
+
+/// Held while an exchange runs: the watchdog that cancels it when it takes too long.
+#[cfg(windows)]
+type ExchangeBound = windows::Deadline;
 
 /// Connect errors that mean "no tray": no socket/pipe at all, or a socket file nobody owns.
 fn nobody_listens(error: &io::Error) -> bool {
@@ -227,7 +267,7 @@ impl Instance {
 
     /// [`Self::acquire`] in an existing runtime directory.
     fn acquire_in(runtime_dir: &Path) -> Result<Option<Self>, InstanceError> {
-        let endpoint = Endpoint::in_dir(runtime_dir);
+        let endpoint = Endpoint::in_dir(runtime_dir)?;
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -270,15 +310,24 @@ impl Instance {
                 path: endpoint.address.clone(),
                 source,
             })?;
-            ListenerOptions::new()
-                .name(name)
-                .reclaim_name(false)
-                .create_sync()
-                .map_err(|source| InstanceError::Io {
-                    what: "listening on",
-                    path: endpoint.address.clone(),
-                    source,
-                })?
+            let options = ListenerOptions::new().name(name).reclaim_name(false);
+            #[cfg(windows)]
+            let options = {
+                use interprocess::os::windows::local_socket::ListenerOptionsExt as _;
+                let sid = windows::current_user_sid().map_err(InstanceError::Identity)?;
+                let descriptor =
+                    windows::only_user_may_connect(&sid).map_err(|source| InstanceError::Io {
+                        what: "restricting to this user",
+                        path: endpoint.address.clone(),
+                        source,
+                    })?;
+                options.security_descriptor(descriptor)
+            };
+            options.create_sync().map_err(|source| InstanceError::Io {
+                what: "listening on",
+                path: endpoint.address.clone(),
+                source,
+            })?
         };
         Ok(Some(Self {
             endpoint,
@@ -295,6 +344,15 @@ impl Instance {
     /// Starts the thread that answers clients, calling `handler` for every request (on that
     /// thread). The thread sleeps in `accept` between requests. Call once.
     pub fn serve(&mut self, handler: impl Fn(Request) + Send + 'static) -> io::Result<()> {
+        self.serve_bounded(handler, EXCHANGE_TIMEOUT)
+    }
+
+    /// [`Self::serve`], giving each client `limit` to say what it wants.
+    fn serve_bounded(
+        &mut self,
+        handler: impl Fn(Request) + Send + 'static,
+        limit: Duration,
+    ) -> io::Result<()> {
         let Some(listener) = self.listener.take() else {
             return Err(io::Error::other("the tray already serves"));
         };
@@ -303,7 +361,7 @@ impl Instance {
             .spawn(move || {
                 for connection in listener.incoming() {
                     match connection {
-                        Ok(stream) => answer(stream, &handler),
+                        Ok(stream) => answer(stream, &handler, limit),
                         Err(error) => {
                             tracing::warn!(%error, "tray socket: accept failed");
                             // A persistent accept error must not spin the CPU.
@@ -316,9 +374,15 @@ impl Instance {
     }
 }
 
-fn answer(mut stream: Stream, handler: &impl Fn(Request)) {
-    let _ = stream.set_recv_timeout(Some(EXCHANGE_TIMEOUT));
-    let _ = stream.set_send_timeout(Some(EXCHANGE_TIMEOUT));
+fn answer(mut stream: Stream, handler: &impl Fn(Request), limit: Duration) {
+    let _deadline = match bound_exchange(&stream, limit) {
+        Ok(deadline) => deadline,
+        Err(error) => {
+            // Without a bound a silent client could hold the listener: drop this one.
+            tracing::warn!(%error, "tray socket: cannot bound the exchange");
+            return;
+        }
+    };
     let line = match read_line(&mut stream) {
         Ok(line) => line,
         Err(error) => {
@@ -373,26 +437,40 @@ mod tests {
     }
 
     #[test]
-    fn pipe_names_are_per_user_and_location_and_safe() {
-        let a = pipe_name(
-            "Mario Rossi",
-            Path::new(r"C:\Users\mario\AppData\Local\ppdesk"),
-        );
-        assert!(a.starts_with("ppdesk-agent-mario_rossi-"), "{a}");
-        assert_eq!(a.len(), "ppdesk-agent-mario_rossi-".len() + 8);
+    fn pipe_names_are_per_user_session_and_location_and_safe() {
+        let sid = "S-1-5-21-1004336348-1177238915-682003330-1001";
+        let a = pipe_name(sid, 1, Path::new(r"C:\Users\mario\AppData\Local\ppdesk"));
         assert_eq!(
             a,
-            pipe_name(
-                "mario rossi",
-                Path::new(r"c:\users\mario\appdata\local\ppdesk")
-            ),
-            "Windows paths and user names ignore case"
+            format!(
+                "ppdesk-agent-s-1-5-21-1004336348-1177238915-682003330-1001-s1-{}",
+                &a[a.len() - 8..]
+            )
+        );
+        assert_eq!(
+            a,
+            pipe_name(sid, 1, Path::new(r"c:\users\mario\appdata\local\ppdesk")),
+            "Windows paths ignore case"
         );
         assert_ne!(
             a,
-            pipe_name("Mario Rossi", Path::new(r"D:\portable\ppdesk"))
+            pipe_name(sid, 2, Path::new(r"C:\Users\mario\AppData\Local\ppdesk")),
+            "the same user in another session (RDP) gets another tray"
         );
-        assert!(!pipe_name(r"ACME\mario", Path::new("x")).contains('\\'));
+        assert_ne!(
+            a,
+            pipe_name(sid, 1, Path::new(r"D:\portable\ppdesk")),
+            "another data location gets another tray"
+        );
+        assert_ne!(
+            a,
+            pipe_name(
+                "S-1-5-21-1-2-3-1002",
+                1,
+                Path::new(r"C:\Users\mario\AppData\Local\ppdesk")
+            ),
+        );
+        assert!(!pipe_name(r"ACME\mario", 0, Path::new("x")).contains('\\'));
     }
 
     #[test]
@@ -472,7 +550,7 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         tray.serve(move |request| tx.send(request).expect("test alive"))
             .expect("serve");
-        let endpoint = Endpoint::in_dir(dir.path());
+        let endpoint = Endpoint::in_dir(dir.path()).expect("endpoint");
         let mut stream = Stream::connect(endpoint.name().expect("name")).expect("connect");
         stream.write_all(b"format c:\n").expect("write");
         let answer = read_line(&mut stream).expect("an answer");
@@ -482,5 +560,34 @@ mod tests {
             rx.recv_timeout(Duration::from_secs(5)).ok(),
             Some(Request::Compose)
         );
+    }
+
+    #[test]
+    fn a_client_that_says_nothing_does_not_hold_the_tray() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut tray = Instance::acquire_in(dir.path())
+            .expect("no error")
+            .expect("tray");
+        let (tx, rx) = mpsc::channel();
+        tray.serve_bounded(
+            move |request| tx.send(request).expect("test alive"),
+            Duration::from_millis(300),
+        )
+        .expect("serve");
+        let endpoint = Endpoint::in_dir(dir.path()).expect("endpoint");
+        // Connects, then neither writes nor closes while the next client knocks.
+        let silent = Stream::connect(endpoint.name().expect("name")).expect("connect");
+        let started = std::time::Instant::now();
+        assert!(notify_at(dir.path(), Request::Compose).expect("the tray answers the next one"));
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).ok(),
+            Some(Request::Compose)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "the silent client was given up after its limit, not the client's own 5 s: {:?}",
+            started.elapsed()
+        );
+        drop(silent);
     }
 }

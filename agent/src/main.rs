@@ -3,9 +3,10 @@
 //! Without a subcommand it runs the tray (or, when one already runs for this user, asks it to
 //! open the compose window and exits).
 
-// A GUI program on Windows: no console window pops up at login. `--version` and the headless
-// subcommands attach to the parent console instead (see `cmd::console`).
-#![cfg_attr(windows, windows_subsystem = "windows")]
+// A GUI program on Windows (release builds): no console window pops up at login. `--version`
+// and the headless subcommands attach to the parent console instead (see `cmd::console`).
+// Debug builds keep their console, for the developer.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
 mod cmd;
 
@@ -42,6 +43,9 @@ enum Command {
     Outbox(cmd::outbox::Args),
     /// Check the configuration and the connection to the helpdesk; say what is wrong and where.
     Doctor,
+    /// Write the machine-wide config from the installer's values (the MSI's custom action).
+    #[command(hide = true)]
+    InstallConfig(cmd::install_config::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Command::Send(args) => cmd::send::run(config, args),
         Command::Outbox(args) => cmd::outbox::run(config, args),
         Command::Doctor => cmd::doctor::run(config),
+        Command::InstallConfig(args) => cmd::install_config::run(args),
     };
     match outcome {
         Ok(code) => code,

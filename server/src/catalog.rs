@@ -199,6 +199,31 @@ pub fn resolution_notice(
     }
 }
 
+/// The notice to a duplicate's requester: their request continues on another ticket (a merge,
+/// or a "tag from a stranger" message a technician appended to the ticket it named).
+pub fn merge_notice(
+    locale: Locale,
+    old_tag: &str,
+    new_tag: &str,
+    portal_link: &str,
+    helpdesk_address: &str,
+) -> String {
+    match locale {
+        Locale::It => format!(
+            "La sua richiesta {old_tag} è stata unita al ticket {new_tag}, che tratta lo stesso \
+             problema: la seguiremo lì.\n\nPuò seguire il ticket e rispondere dal portale:\n\
+             {portal_link}\n\nNelle risposte mantenga l'indirizzo {helpdesk_address} e i tag \
+             {new_tag} nell'oggetto.\n"
+        ),
+        Locale::En => format!(
+            "Your request {old_tag} has been merged into ticket {new_tag}, which deals with the \
+             same problem: we will follow it up there.\n\nYou can follow the ticket and reply on \
+             the portal:\n{portal_link}\n\nIn your replies keep the address {helpdesk_address} \
+             and the tags {new_tag} in the subject.\n"
+        ),
+    }
+}
+
 /// The ticket subject used when a message has none.
 pub fn no_subject(locale: Locale) -> &'static str {
     match locale {
@@ -390,6 +415,30 @@ mod tests {
         assert_eq!(negotiate(Some("en-GB,en;q=0.9"), Locale::It), Locale::En);
         assert_eq!(negotiate(Some("de-DE, it;q=0.5"), Locale::En), Locale::It);
         assert_eq!(negotiate(Some("fr"), Locale::En), Locale::En);
+    }
+
+    #[test]
+    fn the_merge_notice_gives_the_new_number_in_both_languages() {
+        for locale in [Locale::It, Locale::En] {
+            let text = merge_notice(
+                locale,
+                "#Standard# Ticket #[10001]",
+                "#Standard# Ticket #[10000]",
+                "http://127.0.0.1:8080/portal/tickets/10000",
+                "helpdesk@projectpp.it",
+            );
+            for needle in [
+                "#[10001]",
+                "#[10000]",
+                "/portal/tickets/10000",
+                "helpdesk@projectpp.it",
+            ] {
+                assert!(
+                    text.contains(needle),
+                    "{locale:?}: missing {needle:?} in\n{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,9 @@
 
 mod locate;
 pub mod size;
+pub mod sla;
 mod validate;
+pub mod web;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -60,6 +62,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The HTTP API the tray agent uses (`[api]`): request size limits.
     pub api: ApiConfig,
+    /// The web pages (`[web]`): public address, sessions, upload limits, sign-in throttling.
+    pub web: web::WebConfig,
+    /// Contractual response times (`[sla]`): business calendar and targets.
+    pub sla: sla::SlaConfig,
 }
 
 /// `[api]`: limits of the HTTP API (`POST /api/v1/tickets`).
@@ -668,7 +674,9 @@ impl Config {
     /// found (empty = valid) with `file` empty and `line` `None`; [`Config::from_toml_str`] fills
     /// those in. Expects a normalised config (domains compared as written).
     pub fn validate(&self) -> Vec<ConfigProblem> {
-        validate::validate(self)
+        let mut problems = validate::validate(self);
+        problems.extend(sla::validate(self));
+        problems
     }
 
     /// The organisation owning mail `domain` (case-insensitive; a full address is accepted too).

@@ -3,14 +3,18 @@
 
 use mail_builder::MessageBuilder;
 
+use crate::accounts::{Role, UserDraft};
 use crate::config::{Config, OrganisationConfig, RoutingRule};
 use crate::desk::Desk;
 use crate::ingest::IngestError;
 use crate::operator::OperatorError;
+use crate::store::accounts::Accounts;
 use crate::store::{Store, TicketFilter};
 
 /// The demo organisation's mail domain.
 pub const DEMO_DOMAIN: &str = "demo.example";
+/// The demo organisation's name.
+pub const DEMO_ORGANISATION: &str = "Demo S.r.l.";
 
 /// Adds the demo organisation, sectors and a routing rule to a config (in memory only).
 pub fn with_demo_organisation(mut config: Config) -> Config {
@@ -20,7 +24,7 @@ pub fn with_demo_organisation(mut config: Config) -> Config {
         .any(|o| o.domains.iter().any(|d| d == DEMO_DOMAIN))
     {
         config.organisations.push(OrganisationConfig {
-            name: "Demo S.r.l.".into(),
+            name: DEMO_ORGANISATION.into(),
             domains: vec![DEMO_DOMAIN.into()],
             class: None,
             locale: None,
@@ -73,12 +77,14 @@ pub enum SeedError {
     Operator(#[from] OperatorError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Account(#[from] crate::accounts::service::AccountError),
     #[error("rendering a sample mail: {0}")]
     Render(#[from] std::io::Error),
 }
 
-/// Seeds sample tickets when the database has none — one waiting on support, one waiting on
-/// the customer, one resolved — and returns how many messages it ingested.
+/// Seeds sample tickets when the database has none — one in each status for the demo customer,
+/// one more of a colleague — and returns how many messages it ingested.
 pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, SeedError> {
     let any = desk
         .store
@@ -91,6 +97,8 @@ pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, SeedError> {
         return Ok(0);
     }
     let helpdesk = desk.config.helpdesk.address.clone();
+    // Mario Rossi (a plain customer) has a ticket in every status; Giulia Bianchi, his
+    // colleague, one more that only the organisation admin (Anna Neri) and staff see.
     let samples = [
         (
             ("Mario Rossi", "mario.rossi@demo.example"),
@@ -100,17 +108,29 @@ pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, SeedError> {
             "demo-1@demo.example",
         ),
         (
-            ("Giulia Bianchi", "giulia.bianchi@demo.example"),
+            ("Mario Rossi", "mario.rossi@demo.example"),
             "Il sito web non si apre dall'ufficio",
             "Salve, da stamattina il sito aziendale non si apre da nessun PC dell'ufficio.\n\
-             Da cellulare funziona.\n\nGiulia",
+             Da cellulare funziona.\n\nMario",
             "demo-2@demo.example",
         ),
         (
-            ("Luca Verdi", "luca.verdi@demo.example"),
+            ("Mario Rossi", "mario.rossi@demo.example"),
             "Stampante del magazzino offline",
             "La stampante del magazzino risulta offline da ieri sera.",
             "demo-3@demo.example",
+        ),
+        (
+            ("Mario Rossi", "mario.rossi@demo.example"),
+            "Fatture: richiesta inviata due volte",
+            "Scusate, è la stessa richiesta sulle fatture mandata due volte.",
+            "demo-4@demo.example",
+        ),
+        (
+            ("Giulia Bianchi", "giulia.bianchi@demo.example"),
+            "Credenziali VPN per il nuovo collega",
+            "Buongiorno, servono le credenziali VPN per Paolo, che inizia lunedì.\n\nGiulia",
+            "demo-5@demo.example",
         ),
     ];
     let mut count = 0;
@@ -127,10 +147,10 @@ pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, SeedError> {
         numbers.extend(desk.ingest(&raw, "demo").await?.ticket);
         count += 1;
     }
-    if let [_, web, printer] = numbers[..] {
+    if let [_, web, printer, duplicate, _] = numbers[..] {
         desk.reply(
             web,
-            "Buongiorno Giulia, il sito risponde dall'esterno. Può dirci che errore mostra il \
+            "Buongiorno Mario, il sito risponde dall'esterno. Può dirci che errore mostra il \
              browser in ufficio?",
         )
         .await?;
@@ -139,6 +159,101 @@ pub async fn seed<S: Store>(desk: &Desk<S>) -> Result<usize, SeedError> {
             Some("Riavviato lo spooler di stampa del magazzino."),
         )
         .await?;
+        desk.cancel(duplicate).await?;
     }
     Ok(count)
+}
+
+/// A demo account, printed when `serve --demo` starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub password: &'static str,
+    pub role: Role,
+}
+
+impl DemoLogin {
+    /// "Accedi a http://… come mario.rossi@demo.example / demo-cliente (cliente)".
+    pub fn line(&self, locale: crate::config::Locale, base_url: &str) -> String {
+        let t = crate::web::texts::texts(locale).common;
+        let role = match self.role {
+            Role::Customer => t.role_customer,
+            Role::OrgAdmin => t.role_org_admin,
+            Role::Technician => t.role_technician,
+            Role::Admin => t.role_admin,
+        };
+        match locale {
+            crate::config::Locale::It => format!(
+                "Accedi a {base_url} come {} / {}  ({role})",
+                self.email, self.password
+            ),
+            crate::config::Locale::En => format!(
+                "Sign in at {base_url} as {} / {}  ({role})",
+                self.email, self.password
+            ),
+        }
+    }
+}
+
+/// The demo accounts: an admin, a technician, the demo organisation's admin and a customer
+/// (plus the customer's colleague, who is not printed). Fixed passwords: a demo only.
+pub const DEMO_LOGINS: [DemoLogin; 4] = [
+    DemoLogin {
+        email: "mario.rossi@demo.example",
+        password: "demo-cliente",
+        role: Role::Customer,
+    },
+    DemoLogin {
+        email: "anna.neri@demo.example",
+        password: "demo-referente",
+        role: Role::OrgAdmin,
+    },
+    DemoLogin {
+        email: "tecnico@ppdesk.localhost",
+        password: "demo-tecnico",
+        role: Role::Technician,
+    },
+    DemoLogin {
+        email: "admin@ppdesk.localhost",
+        password: "demo-admin",
+        role: Role::Admin,
+    },
+];
+
+/// Makes the demo accounts that do not exist yet; returns every demo login to print.
+pub async fn seed_users<S: Store + Accounts>(desk: &Desk<S>) -> Result<Vec<DemoLogin>, SeedError> {
+    let names = [
+        ("mario.rossi@demo.example", "Mario Rossi"),
+        ("anna.neri@demo.example", "Anna Neri"),
+        ("tecnico@ppdesk.localhost", "Tecnico Demo"),
+        ("admin@ppdesk.localhost", "Amministratore Demo"),
+        ("giulia.bianchi@demo.example", "Giulia Bianchi"),
+    ];
+    let colleague = DemoLogin {
+        email: "giulia.bianchi@demo.example",
+        password: "demo-cliente",
+        role: Role::Customer,
+    };
+    for login in DEMO_LOGINS.iter().chain(std::iter::once(&colleague)) {
+        if desk.store.user_by_email(login.email).await?.is_some() {
+            continue;
+        }
+        let name = names
+            .iter()
+            .find(|(email, _)| *email == login.email)
+            .map(|(_, name)| name.to_string());
+        let organisation = (!login.role.is_staff()).then(|| DEMO_ORGANISATION.to_string());
+        desk.create_user(
+            UserDraft {
+                email: login.email.to_string(),
+                name,
+                role: login.role,
+                organisation,
+            },
+            Some(login.password.to_string()),
+            None,
+        )
+        .await?;
+    }
+    Ok(DEMO_LOGINS.to_vec())
 }

@@ -16,14 +16,17 @@ use serde_json::json;
 use crate::desk::Desk;
 use crate::store::Store;
 
-/// The application's routes.
-pub fn router<S: Store>(desk: Arc<Desk<S>>) -> Router {
-    Router::new()
+/// The application's routes. Builds the knowledge-base index from the database first.
+pub async fn router<S: crate::web::WebStore>(
+    desk: Arc<Desk<S>>,
+) -> Result<Router, crate::kb::KbError> {
+    let web = Arc::new(crate::web::Web::open(desk.clone()).await?);
+    Ok(Router::new()
         .route("/healthz", get(healthz::<S>))
         .route("/metrics", get(metrics::<S>))
-        .merge(api::routes::<S>(&desk.config.api))
-        .with_state(desk.clone())
-        .merge(crate::web::routes(Arc::new(crate::web::Web::new(desk))))
+        .merge(api::routes::<S>(&desk.config.api, web.kb.clone()))
+        .with_state(desk)
+        .merge(crate::web::routes(web)))
 }
 
 /// Prometheus text exposition.

@@ -58,6 +58,11 @@ enum Command {
         #[command(subcommand)]
         action: OrgAction,
     },
+    /// Web accounts: customers, organisation admins, technicians, admins.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Run the server: HTTP and the outbox worker, until SIGTERM or Ctrl-C.
     Serve {
         /// Address to listen on (overrides server.listen).
@@ -128,6 +133,37 @@ enum OrgAction {
         #[command(subcommand)]
         action: TokenAction,
     },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Make a user. The password is read from stdin when it is piped; otherwise one is
+    /// generated and printed once, alone on stdout.
+    Create {
+        /// Sign-in address.
+        email: String,
+        /// customer, org_admin, technician or admin.
+        #[arg(long)]
+        role: ppdesk_server::accounts::Role,
+        /// The customer's organisation (config or database; required for org_admin). A
+        /// customer without one gets the organisation owning their mail domain, if any.
+        #[arg(long = "org")]
+        organisation: Option<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Language of the pages and mails, it or en (default: the browser's / helpdesk's).
+        #[arg(long)]
+        locale: Option<Locale>,
+    },
+    /// Every user with role, organisation and whether they may sign in.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a user's password (from stdin when piped, else generated and printed once); their
+    /// sessions end.
+    Password { email: String },
 }
 
 #[derive(Subcommand)]
@@ -212,6 +248,7 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Ingest { dir } => ingest(config, &data_dir, dir.as_deref()).await,
         Command::Ticket { action } => ticket(config, &data_dir, action).await,
         Command::Org { action } => org(config, &data_dir, action).await,
+        Command::User { action } => user(config, &data_dir, action).await,
         Command::Serve { listen, demo } => serve_command(config, &data_dir, listen, demo).await,
     };
     match result {
@@ -224,7 +261,13 @@ async fn run(cli: Cli) -> ExitCode {
 }
 
 fn load_config(cli_path: Option<PathBuf>) -> Result<Config, ConfigError> {
-    match config::resolve_config_path(cli_path) {
+    let path = config::resolve_config_path(cli_path);
+    // The admin pages name the file where sectors, rules and SLA targets are changed.
+    config::web::remember_config_file(
+        path.as_ref()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
+    );
+    match path {
         Some(path) => Config::load(&path),
         None => Ok(Config::default()),
     }
@@ -561,6 +604,124 @@ async fn org(config: Config, data_dir: &Path, action: OrgAction) -> anyhow::Resu
     }
 }
 
+/// A password piped on stdin (its first line), or None when stdin is a terminal.
+fn piped_password() -> anyhow::Result<Option<String>> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading the password from stdin")?;
+    let line = text.lines().next().unwrap_or_default().to_string();
+    Ok((!line.is_empty()).then_some(line))
+}
+
+async fn user(config: Config, data_dir: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
+    use ppdesk_server::accounts::UserDraft;
+    let desk = open(config, data_dir).await?;
+    let done = match action {
+        UserAction::Create {
+            email,
+            role,
+            organisation,
+            name,
+            locale,
+        } => {
+            let password = piped_password()?;
+            desk.create_user(
+                UserDraft {
+                    email,
+                    name,
+                    role,
+                    organisation,
+                },
+                password,
+                locale,
+            )
+            .await
+            .map(|created| {
+                let u = &created.user;
+                let summary = format!(
+                    "user {} created: {}{}",
+                    u.email,
+                    u.role,
+                    u.organisation
+                        .as_deref()
+                        .map(|o| format!(", {o}"))
+                        .unwrap_or_default()
+                );
+                match &created.generated_password {
+                    // The password alone on stdout, so a script can capture it; shown only now.
+                    Some(password) => {
+                        println!("{password}");
+                        eprintln!("{summary}; generated password shown only now");
+                    }
+                    None => println!("{summary}"),
+                }
+            })
+        }
+        UserAction::List { json } => desk.user_list().await.map(|users| {
+            if json {
+                let rows: Vec<serde_json::Value> = users
+                    .iter()
+                    .map(|l| {
+                        serde_json::json!({
+                            "id": l.user.id,
+                            "email": l.user.email,
+                            "name": l.user.name,
+                            "role": l.user.role.as_str(),
+                            "organisation": l.user.organisation,
+                            "locale": l.user.locale.map(Locale::as_str),
+                            "active": l.user.active,
+                            "created_at": views::timestamp(l.created_at),
+                            "last_seen_at": l.last_seen_at.map(views::timestamp),
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+                );
+            } else {
+                for l in &users {
+                    println!(
+                        "{:<36} {:<11} {:<28} {:<8} {}",
+                        l.user.email,
+                        l.user.role.as_str(),
+                        l.user.organisation.as_deref().unwrap_or("-"),
+                        if l.user.active { "active" } else { "inactive" },
+                        l.user.name.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }),
+        UserAction::Password { email } => {
+            let piped = piped_password()?;
+            let generated = piped.is_none();
+            let password = piped.unwrap_or_else(ppdesk_server::accounts::password::generate);
+            desk.set_password(&email, password.clone())
+                .await
+                .map(|user| {
+                    if generated {
+                        println!("{password}");
+                        eprintln!("password of {} set; shown only now", user.email);
+                    } else {
+                        println!("password of {} set", user.email);
+                    }
+                })
+        }
+    };
+    match done {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.is_refusal() => {
+            eprintln!("ppdesk-server: {e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A refused operator action is the user's mistake, not a reason to retry.
 fn refused(error: ppdesk_server::operator::OperatorError) -> ExitCode {
     eprintln!("ppdesk-server: {error}");
@@ -578,7 +739,12 @@ async fn serve_command(
     } else {
         config
     };
-    let listen = listen.unwrap_or_else(|| config.server.listen.clone());
+    let mut config = config;
+    if let Some(listen) = listen {
+        // The web pages' default public address (links in mails) follows the real listener.
+        config.server.listen = listen;
+    }
+    let listen = config.server.listen.clone();
     let desk = Arc::new(open(config, data_dir).await?);
     // A bad relay setting (password file, host) is found before anything listens.
     let transport = match transport(&desk) {
@@ -589,10 +755,15 @@ async fn serve_command(
         }
     };
     desk.warn_organisation_conflicts().await?;
-    if demo {
+    let demo_logins = if demo {
+        let logins = ppdesk_server::demo::seed_users(&desk).await?;
         let seeded = ppdesk_server::demo::seed(&desk).await?;
+        ppdesk_server::kb::demo::seed_demo_articles(&desk.store, desk.now_ms()).await?;
         tracing::info!(messages = seeded, "demo data ready");
-    }
+        logins
+    } else {
+        Vec::new()
+    };
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -601,6 +772,16 @@ async fn serve_command(
         listener.local_addr()?,
         data_dir.display()
     );
+    let base_url = desk
+        .config
+        .web
+        .base_url(&desk.config.helpdesk, &listener.local_addr()?.to_string());
+    for login in &demo_logins {
+        eprintln!(
+            "{}",
+            login.line(desk.config.helpdesk.default_locale, &base_url)
+        );
+    }
     let lmtp = if desk.config.lmtp.enabled {
         let address = &desk.config.lmtp.listen;
         Some(

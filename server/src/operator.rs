@@ -72,6 +72,8 @@ impl<S: Store> Desk<S> {
         let status = self
             .apply_decision(&mut tx, &state, decision, None, now)
             .await?;
+        // The SLA's first response, if this is it.
+        tx.record_first_response(number, now).await?;
         tx.commit().await?;
         self.outbox_wake.notify_one();
         Ok(status)
@@ -83,11 +85,23 @@ impl<S: Store> Desk<S> {
         number: u64,
         reason: Option<&str>,
     ) -> Result<TicketStatus, OperatorError> {
+        self.resolve_as(Actor::Technician, number, reason).await
+    }
+
+    /// [`Desk::resolve`] by `actor`: the customer's "Segna come risolto" (portal) takes the
+    /// same path, and the status rules ask them for a reason.
+    pub(crate) async fn resolve_as(
+        &self,
+        actor: Actor,
+        number: u64,
+        reason: Option<&str>,
+    ) -> Result<TicketStatus, OperatorError> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let state = self.state_of(&mut tx, number).await?;
-        let decision = self.decide(
+        let decision = self.decide_as(
+            actor,
             &state,
             &StatusEvent::Resolve {
                 reason: reason.map(str::to_string),
@@ -140,9 +154,18 @@ impl<S: Store> Desk<S> {
     }
 
     fn decide(&self, state: &TicketState, event: &StatusEvent) -> Result<Decision, OperatorError> {
+        self.decide_as(Actor::Technician, state, event)
+    }
+
+    fn decide_as(
+        &self,
+        actor: Actor,
+        state: &TicketState,
+        event: &StatusEvent,
+    ) -> Result<Decision, OperatorError> {
         status::decide(
             &lifecycle_of(state),
-            Actor::Technician,
+            actor,
             event,
             self.reopen_window(),
             self.now(),

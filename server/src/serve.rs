@@ -40,13 +40,20 @@ pub fn retry_policy<S: Store>(desk: &Desk<S>) -> RetryPolicy {
 }
 
 /// Runs until `shutdown` completes, then drains and returns.
-pub async fn run<S: Store, T: Transport + 'static>(
+pub async fn run<S: crate::web::WebStore, T: Transport + 'static>(
     desk: Arc<Desk<S>>,
     transport: T,
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     crate::metrics::handle();
+    // Tickets opened before the SLA existed (or under another calendar) get their due times
+    // before any queue shows them; an error here only leaves those tickets without a due time.
+    match desk.backfill_sla_due_times().await {
+        Ok(0) => {}
+        Ok(updated) => tracing::info!(updated, "SLA due times given to older tickets"),
+        Err(e) => tracing::error!(error = %e, "giving SLA due times to older tickets failed"),
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks: Vec<(&'static str, JoinHandle<()>)> = Vec::new();
 
@@ -80,10 +87,14 @@ pub async fn run<S: Store, T: Transport + 'static>(
     let local: Option<SocketAddr> = listeners.http.local_addr().ok();
     tracing::info!(listen = ?local, "HTTP listening");
     let mut http_stop = stop_rx;
-    let server = axum::serve(listeners.http, crate::http::router(desk.clone()))
-        .with_graceful_shutdown(async move {
-            let _ = http_stop.wait_for(|stop| *stop).await;
-        });
+    // Connect info: sign-in throttling counts failures per client IP address.
+    let app = crate::http::router(desk.clone())
+        .await
+        .map_err(std::io::Error::other)?
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listeners.http, app).with_graceful_shutdown(async move {
+        let _ = http_stop.wait_for(|stop| *stop).await;
+    });
     tokio::spawn(async move {
         shutdown.await;
         tracing::info!("shutting down: draining work in flight");

@@ -1,6 +1,8 @@
 //! Read models: a ticket with its thread and outbox, as `ticket show --json` prints it and as
 //! the web pages will render it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use ppdesk_shared::api::{MachineFacts, TicketSummary};
 use ppdesk_shared::status::TicketStatus;
@@ -8,7 +10,9 @@ use ppdesk_shared::ticket::Priority;
 use serde::Serialize;
 
 use crate::desk::Desk;
-use crate::store::{Store, StoreError, SubmissionRecord, TicketFilter, TicketRecord};
+use crate::store::{
+    AttachmentRecord, Store, StoreError, SubmissionRecord, TicketFilter, TicketRecord,
+};
 
 /// A person.
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +24,8 @@ pub struct PersonView {
 /// An attachment.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttachmentView {
+    /// Downloaded at `/attachments/{id}`.
+    pub id: i64,
     pub filename: String,
     pub content_type: String,
     pub size: u64,
@@ -45,6 +51,20 @@ pub struct MessageView {
     pub html_body: Option<String>,
     pub attachments: Vec<AttachmentView>,
     pub created_at: String,
+}
+
+/// Whether a customer may see a message (and its attachments): everything but the support
+/// team's internal lines — technicians' notes and the console's change records, stored with
+/// direction `internal`. Every customer-facing page and download filters with it.
+pub fn visible_to_customer(direction: &str) -> bool {
+    direction != crate::store::console::INTERNAL
+}
+
+impl MessageView {
+    /// See [`visible_to_customer`].
+    pub fn visible_to_customer(&self) -> bool {
+        visible_to_customer(&self.direction)
+    }
 }
 
 /// One queued or sent mail.
@@ -98,6 +118,8 @@ pub struct TicketView {
     pub participants: Vec<String>,
     /// Present when the ticket came through the agent API.
     pub submission: Option<SubmissionView>,
+    /// Due times and SLA state; absent for a ticket without an SLA.
+    pub sla: Option<crate::sla::SlaView>,
     pub messages: Vec<MessageView>,
     pub outbox: Vec<OutboxView>,
 }
@@ -114,6 +136,8 @@ pub struct TicketLine {
     pub requester: String,
     pub needs_review: bool,
     pub updated_at: String,
+    /// SLA state now (`on_track`, `at_risk`, `breached`, `met`, `none`).
+    pub sla: crate::sla::SlaState,
 }
 
 /// RFC 3339 in UTC, to the second.
@@ -133,6 +157,7 @@ impl<S: Store> Desk<S> {
         let outbox = self.store.outbox_for_ticket(number).await?;
         let participants = self.store.participants(number).await?;
         let submission = self.store.submission(number).await?.map(submission_view);
+        let sla = crate::sla::SlaView::of(&ticket, self.now_ms());
         Ok(Some(TicketView {
             number,
             tag: self.tag_text(&ticket.class, number),
@@ -159,9 +184,13 @@ impl<S: Store> Desk<S> {
             resolution: ticket.resolution,
             participants,
             submission,
+            sla,
             messages: messages
                 .into_iter()
                 .map(|m| MessageView {
+                    html_body: m.html_body.as_deref().map(|html| {
+                        crate::mail::html::for_page(html, &inline_parts(&m.attachments))
+                    }),
                     direction: m.direction,
                     kind: m.kind,
                     from: m.from_addr,
@@ -171,11 +200,11 @@ impl<S: Store> Desk<S> {
                     subject: m.subject,
                     message_id: m.message_id,
                     text_body: m.text_body,
-                    html_body: m.html_body.as_deref().map(ammonia::clean),
                     attachments: m
                         .attachments
                         .into_iter()
                         .map(|a| AttachmentView {
+                            id: a.id,
                             filename: a.filename,
                             content_type: a.content_type,
                             size: a.size,
@@ -240,6 +269,7 @@ impl<S: Store> Desk<S> {
 
     fn line(&self, t: TicketRecord) -> TicketLine {
         TicketLine {
+            sla: self.sla_state_of(&t),
             tag: self.tag_text(&t.class, t.number),
             number: t.number,
             subject: t.subject,
@@ -251,6 +281,15 @@ impl<S: Store> Desk<S> {
             updated_at: timestamp(t.updated_at),
         }
     }
+}
+
+/// Content-ID → attachment id of a message's parts, for `cid:` images in its HTML.
+fn inline_parts(attachments: &[AttachmentRecord]) -> HashMap<String, i64> {
+    attachments
+        .iter()
+        .filter(|a| !a.omitted)
+        .filter_map(|a| Some((a.content_id.clone()?, a.id)))
+        .collect()
 }
 
 fn submission_view(record: SubmissionRecord) -> SubmissionView {
@@ -326,6 +365,9 @@ impl TicketView {
         }
         if let Some(reason) = &self.review_reason {
             out += &format!("NEEDS REVIEW: {reason}\n");
+        }
+        if let Some(sla) = &self.sla {
+            out += &sla.to_text();
         }
         if !self.participants.is_empty() {
             out += &format!("participants: {}\n", self.participants.join(", "));

@@ -16,3 +16,8 @@ mod ingest_contract;
 mod live_mail;
 mod relay;
 mod scenarios;
+mod web_auth;
+mod web_browser;
+mod web_console;
+mod web_kb;
+mod web_portal;

@@ -6,6 +6,8 @@
 //! - [`SpooledMail`]: an outbound `.eml` from `<data-dir>/spool/outbound/`, parsed for assertions.
 //! - [`Mail`]: a builder for generated messages (the story itself is told by `.eml` fixtures).
 //! - [`http`]: one-shot HTTP requests and multipart forms for the agent API.
+//! - [`browser`]: a headless Chromium over WebDriver for the web pages' browser tests.
+//! - [`web`]: a signed-in HTTP client (cookies, CSRF token, forms) for the web pages' tests.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,8 +20,10 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use wait_timeout::ChildExt;
 
+pub mod browser;
 pub mod http;
 pub mod mail_servers;
+pub mod web;
 
 /// Environment variable that overrides where the server binary is looked up.
 pub const SERVER_BIN_ENV: &str = "PPDESK_SERVER_BIN";

@@ -5,6 +5,7 @@ pub mod capture;
 pub mod compose;
 pub mod console;
 pub mod doctor;
+pub mod install_config;
 pub mod logging;
 pub mod outbox;
 pub mod send;

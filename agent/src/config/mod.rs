@@ -18,6 +18,7 @@
 //!   window and `doctor` show them.
 
 pub mod file;
+pub mod install;
 pub mod layering;
 pub mod validate;
 

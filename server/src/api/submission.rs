@@ -269,7 +269,8 @@ fn screenshot_file(part: FormPart) -> Result<SubmittedFile, ApiProblem> {
     })
 }
 
-fn attachment_file(index: usize, part: FormPart) -> SubmittedFile {
+/// A form's file part named and typed for storage (the portal's uploads take the same path).
+pub(crate) fn attachment_file(index: usize, part: FormPart) -> SubmittedFile {
     let declared = part
         .content_type
         .as_deref()

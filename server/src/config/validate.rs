@@ -138,6 +138,9 @@ pub fn validate(config: &Config) -> Vec<ConfigProblem> {
     server(config, &mut p);
     mail(config, &mut p);
     api(config, &mut p);
+    for (key, reason) in super::web::problems(config) {
+        p.push(key, reason);
+    }
     p.0
 }
 

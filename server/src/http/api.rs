@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, Extension, Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
@@ -19,10 +19,11 @@ use crate::catalog;
 use crate::config::{ApiConfig, Locale, OrganisationConfig};
 use crate::desk::Desk;
 use crate::ingest::agent::Submitted;
+use crate::kb::{Audience, KnowledgeBase};
 use crate::store::Store;
 
 /// The API routes, with the request size limit of `[api]`.
-pub(super) fn routes<S: Store>(config: &ApiConfig) -> Router<Arc<Desk<S>>> {
+pub(super) fn routes<S: Store>(config: &ApiConfig, kb: Arc<KnowledgeBase>) -> Router<Arc<Desk<S>>> {
     let limit = usize::try_from(config.max_request_bytes).unwrap_or(usize::MAX);
     Router::new()
         .route(
@@ -31,6 +32,7 @@ pub(super) fn routes<S: Store>(config: &ApiConfig) -> Router<Arc<Desk<S>>> {
         )
         .route(KB_SUGGEST_PATH, get(kb_suggest::<S>))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(Extension(kb))
 }
 
 /// `POST /api/v1/tickets`: 201 with the new ticket, 200 with the one a repeated submission
@@ -151,19 +153,34 @@ async fn list_tickets<S: Store>(
     }
 }
 
-/// `GET /api/v1/kb/suggest?q=`: the knowledge base comes with a later issue, so no suggestion
-/// yet; the route already checks what it will check then.
+/// `GET /api/v1/kb/suggest?q=`: up to five public knowledge-base articles for the words typed
+/// (the last one may be unfinished), best first. An organisation token reads as a customer
+/// does: internal articles never appear.
 async fn kb_suggest<S: Store>(
     State(desk): State<Arc<Desk<S>>>,
+    Extension(kb): Extension<Arc<KnowledgeBase>>,
     headers: HeaderMap,
     params: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let checked = async {
         authenticate(&desk, &headers).await?;
-        queries::kb_query(param(&params, queries::QUERY))
+        let query = queries::kb_query(param(&params, queries::QUERY))?;
+        kb.suggest(&query, Audience::Public).map_err(|e| {
+            tracing::error!(error = %e, "knowledge-base suggestion failed");
+            ApiProblem::Unavailable
+        })
     };
     match checked.await {
-        Ok(_) => Json(Vec::<KbSuggestion>::new()).into_response(),
+        Ok(hits) => Json(
+            hits.into_iter()
+                .map(|hit| KbSuggestion {
+                    url: crate::web::kb::article_href(&hit.slug),
+                    title: hit.title,
+                    excerpt: hit.excerpt,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
         Err(problem) => refuse(&problem, locale(&desk, &headers)),
     }
 }

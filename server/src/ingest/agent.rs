@@ -141,7 +141,7 @@ impl<S: Store> Desk<S> {
     }
 
     /// A configured category is spelled as the config spells it; free text stays as written.
-    fn known_category<'a>(&'a self, category: Option<&'a str>) -> Option<&'a str> {
+    pub(super) fn known_category<'a>(&'a self, category: Option<&'a str>) -> Option<&'a str> {
         category.map(|chosen| {
             self.config
                 .routing
@@ -152,7 +152,7 @@ impl<S: Store> Desk<S> {
         })
     }
 
-    fn store_file(&self, file: &SubmittedFile) -> Result<NewAttachment, IngestError> {
+    pub(super) fn store_file(&self, file: &SubmittedFile) -> Result<NewAttachment, IngestError> {
         let sha256 = sha256_hex(&file.bytes);
         self.blobs.put(&sha256, &file.bytes)?;
         Ok(NewAttachment {

@@ -506,6 +506,10 @@ impl<S: Store> Desk<S> {
                 };
                 let message = inbound_message(state.number, mail, kind, raw_sha256, now);
                 insert_with_attachments(tx, &message, attachments).await?;
+                if kind == "technician" {
+                    // Staff answering by mail is a first response too (SLA).
+                    tx.record_first_response(state.number, now).await?;
+                }
                 if author == Author::Person {
                     tx.add_participants(state.number, &self.new_participants(mail, &state))
                         .await?;
@@ -638,18 +642,15 @@ impl<S: Store> Desk<S> {
                 category,
             },
         );
+        // The requester's own choice wins over a rule's.
+        let priority = priority.or(routed.priority).unwrap_or(Priority::Normal);
         let number = tx
             .insert_ticket(&NewTicket {
                 class: class.clone(),
                 subject: subject.clone(),
                 status: TicketStatus::WaitingOnSupport.as_str().to_string(),
                 category: routed.category,
-                // The requester's own choice wins over a rule's.
-                priority: priority
-                    .or(routed.priority)
-                    .unwrap_or(Priority::Normal)
-                    .as_str()
-                    .to_string(),
+                priority: priority.as_str().to_string(),
                 sector: routed.sector.clone(),
                 requester_email: requester.address.clone(),
                 requester_name: requester.name.clone(),
@@ -660,6 +661,7 @@ impl<S: Store> Desk<S> {
                 needs_review: linked.as_ref().is_some_and(|l| l.review_reason.is_some()),
                 review_reason: linked.as_ref().and_then(|l| l.review_reason.clone()),
                 created_at: now,
+                sla_due: Some(self.sla_due_times(&class, priority, now)),
             })
             .await?;
         let message = NewMessage {
@@ -1092,5 +1094,7 @@ pub(crate) fn locale_from(text: &str) -> Locale {
 }
 
 pub mod agent;
+pub mod phone;
 #[cfg(test)]
 mod tests;
+pub mod web;

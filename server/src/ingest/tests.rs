@@ -559,3 +559,82 @@ fn acknowledged(view: &crate::views::TicketView) -> Vec<&str> {
         .map(|o| o.recipient.as_str())
         .collect()
 }
+
+#[tokio::test]
+async fn a_new_ticket_gets_sla_due_times_from_its_class_and_priority() {
+    let mut config = Config::default();
+    config.tickets.classes.push("Gold".into());
+    config.organisations.push(OrganisationConfig {
+        name: "ACME S.r.l.".into(),
+        domains: vec!["acme.it".into()],
+        class: Some("Gold".into()),
+        locale: None,
+    });
+    let gold = crate::config::sla::ClassTargets {
+        normal: Some(
+            toml::from_str("response = \"1h\"\nresolution = \"4h\"").expect("a target row"),
+        ),
+        ..Default::default()
+    };
+    config.sla.targets.insert("Gold".into(), gold);
+    let t = desk_with(config).await;
+    // Monday 2 November 2026, 10:00 in Rome.
+    let report = take(&t, mail("mario.rossi@acme.it", "Stampante", "sla@acme.it")).await;
+    let ticket = t
+        .desk
+        .store
+        .ticket(report.ticket.expect("ticket"))
+        .await
+        .expect("read")
+        .expect("ticket exists");
+    assert_eq!(
+        (ticket.class.as_str(), ticket.priority.as_str()),
+        ("Gold", "normal")
+    );
+    let due = ticket.sla_due.expect("due times");
+    let utc = |h: u32| {
+        Utc.with_ymd_and_hms(2026, 11, 2, h, 0, 0)
+            .single()
+            .expect("time")
+            .timestamp_millis()
+    };
+    // 1h response → 11:00 Rome; 4h resolution → 10:00-13:00, 14:00-15:00 → 15:00 Rome.
+    assert_eq!(due.response_due_at, utc(10));
+    assert_eq!(due.resolution_due_at, utc(14));
+    assert_eq!(
+        due,
+        t.desk
+            .sla_due_times("Gold", Priority::Normal, ticket.created_at)
+    );
+    assert_eq!(ticket.first_response_at, None);
+}
+
+#[tokio::test]
+async fn a_technician_answering_by_mail_is_the_first_response() {
+    let mut config = Config::default();
+    config.helpdesk.technicians.push("luca@projectpp.it".into());
+    let t = desk_with(config).await;
+    let number = take(&t, mail("mario.rossi@acme.it", "Stampante", "c@acme.it"))
+        .await
+        .ticket
+        .expect("ticket");
+    t.clock.advance(TimeDelta::minutes(20));
+    let answer = take(
+        &t,
+        mail(
+            "luca@projectpp.it",
+            "R: #Standard# Ticket #[10000] Stampante",
+            "d@projectpp.it",
+        ),
+    )
+    .await;
+    assert_eq!(answer.outcome, Outcome::Appended);
+    let ticket = t
+        .desk
+        .store
+        .ticket(number)
+        .await
+        .expect("read")
+        .expect("ticket");
+    assert_eq!(ticket.first_response_at, Some(t.desk.now_ms()));
+}

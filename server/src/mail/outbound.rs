@@ -30,6 +30,30 @@ pub struct Draft<'a> {
 
 /// Renders the draft. Only fails if writing to memory fails, which it does not.
 pub fn render(draft: &Draft<'_>) -> std::io::Result<Vec<u8>> {
+    builder(draft).write_to_vec()
+}
+
+/// A file attached to an outbound mail.
+#[derive(Debug, Clone, Copy)]
+pub struct OutboundFile<'a> {
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// [`render`] with files attached (a technician's reply with a screenshot or a document).
+pub fn render_with_files(
+    draft: &Draft<'_>,
+    files: &[OutboundFile<'_>],
+) -> std::io::Result<Vec<u8>> {
+    let mut builder = builder(draft);
+    for file in files {
+        builder = builder.attachment(file.content_type, file.filename, file.bytes);
+    }
+    builder.write_to_vec()
+}
+
+fn builder<'a>(draft: &Draft<'a>) -> MessageBuilder<'a> {
     let to: Address<'_> = match draft.to_name {
         Some(name) => (name, draft.to_address).into(),
         None => draft.to_address.into(),
@@ -56,7 +80,7 @@ pub fn render(draft: &Draft<'_>) -> std::io::Result<Vec<u8>> {
             .header("X-Auto-Response-Suppress", Raw::new("All"))
             .header("Precedence", Raw::new("auto_reply"));
     }
-    builder.write_to_vec()
+    builder
 }
 
 /// References for a reply: the parent's references plus the parent, oldest first, capped so a
@@ -115,6 +139,37 @@ mod tests {
             parsed.machine.auto_submitted.as_deref(),
             Some("auto-replied")
         );
+    }
+
+    #[test]
+    fn files_go_along_as_attachments() {
+        let raw = render_with_files(
+            &Draft {
+                from_name: "Project++ Helpdesk",
+                from_address: "helpdesk@projectpp.it",
+                to_name: None,
+                to_address: "mario.rossi@acme.it",
+                subject: "#Standard# Ticket #[10000] Stampante",
+                message_id: "ppdesk.10000.ab.cd@projectpp.it",
+                in_reply_to: None,
+                references: &[],
+                text_body: "Ecco il driver.",
+                automatic: false,
+                language: "it",
+                date: 1_700_000_000,
+            },
+            &[OutboundFile {
+                filename: "driver.zip",
+                content_type: "application/zip",
+                bytes: b"PK\x03\x04 not really a zip",
+            }],
+        )
+        .expect("renders");
+        let parsed = inbound::parse(&raw).expect("parses back");
+        assert_eq!(parsed.text_body, "Ecco il driver.");
+        assert_eq!(parsed.attachments.len(), 1);
+        assert_eq!(parsed.attachments[0].filename, "driver.zip");
+        assert_eq!(parsed.attachments[0].bytes, b"PK\x03\x04 not really a zip");
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! Domain code sees only these plain types; SQLite is one implementation ([`sqlite`]), and a
 //! PostgreSQL one can follow without touching the rules. Times are Unix milliseconds.
 
+pub mod accounts;
+pub mod admin;
+pub mod console;
+pub mod knowledge;
+pub mod portal;
 pub mod sqlite;
 
 use std::future::Future;
@@ -52,6 +57,8 @@ pub struct NewTicket {
     pub needs_review: bool,
     pub review_reason: Option<String>,
     pub created_at: i64,
+    /// SLA due times (`crate::sla`); `None` leaves the ticket without an SLA.
+    pub sla_due: Option<crate::sla::DueTimes>,
 }
 
 /// A message on a ticket, inbound or outbound.
@@ -138,11 +145,19 @@ pub struct TicketRecord {
     pub updated_at: i64,
     pub resolved_at: Option<i64>,
     pub resolution: Option<String>,
+    /// SLA due times; `None` for a ticket without an SLA.
+    pub sla_due: Option<crate::sla::DueTimes>,
+    /// The first technician reply.
+    pub first_response_at: Option<i64>,
 }
 
 /// An attachment row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentRecord {
+    /// As in `/attachments/{id}`.
+    pub id: i64,
+    /// The `Content-ID` an HTML body refers to as `cid:`, for inline parts.
+    pub content_id: Option<String>,
     pub filename: String,
     pub content_type: String,
     pub size: u64,
@@ -371,6 +386,11 @@ pub trait Store: Send + Sync + 'static {
         &self,
         ticket: u64,
     ) -> impl Future<Output = Result<Option<SubmissionRecord>, StoreError>> + Send;
+    /// Up to `limit` tickets without SLA due times (opened before the SLA existed).
+    fn tickets_without_sla(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<TicketRecord>, StoreError>> + Send;
 }
 
 /// The facts about a ticket that ingestion decides on.
@@ -387,6 +407,8 @@ pub struct TicketState {
     pub locale: String,
     pub resolved_at: Option<i64>,
     pub participants: Vec<String>,
+    /// When it was opened (what SLA due times count from).
+    pub created_at: i64,
 }
 
 /// One write transaction. Dropped without [`StoreTx::commit`], it rolls back.
@@ -503,6 +525,19 @@ pub trait StoreTx: Send {
     fn record_submission(
         &mut self,
         submission: &SubmissionRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Records the first technician reply at `at`, unless there was one already; true when
+    /// this was the first.
+    fn record_first_response(
+        &mut self,
+        ticket: u64,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces the SLA due times (a priority change, the backfill of older tickets).
+    fn set_sla_due(
+        &mut self,
+        ticket: u64,
+        due: &crate::sla::DueTimes,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -11,6 +11,13 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use super::*;
 
+mod accounts;
+mod admin;
+
+mod console;
+mod knowledge;
+mod portal;
+
 /// The SQLite store.
 ///
 /// SQLite takes one writer at a time, so writes go through a pool of exactly one connection:
@@ -90,7 +97,31 @@ fn json_text(list: &[String]) -> String {
 
 const TICKET_COLUMNS: &str = "number, class, subject, status, category, priority, sector, assignee, \
      requester_email, requester_name, organisation, channel, locale, linked_ticket, needs_review, \
-     review_reason, created_at, updated_at, resolved_at, resolution";
+     review_reason, created_at, updated_at, resolved_at, resolution, response_due_at, \
+     resolution_due_at, response_risk_at, resolution_risk_at, first_response_at";
+
+/// The SLA due times of a row: all four columns, or none (a ticket without an SLA).
+fn sla_due_from_row(row: &SqliteRow) -> Result<Option<crate::sla::DueTimes>, StoreError> {
+    let column = |name: &str| row.try_get::<Option<i64>, _>(name);
+    Ok(
+        match (
+            column("response_due_at")?,
+            column("resolution_due_at")?,
+            column("response_risk_at")?,
+            column("resolution_risk_at")?,
+        ) {
+            (Some(response), Some(resolution), Some(response_risk), Some(resolution_risk)) => {
+                Some(crate::sla::DueTimes {
+                    response_due_at: response,
+                    resolution_due_at: resolution,
+                    response_risk_at: response_risk,
+                    resolution_risk_at: resolution_risk,
+                })
+            }
+            _ => None,
+        },
+    )
+}
 
 fn ticket_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
     Ok(TicketRecord {
@@ -117,6 +148,8 @@ fn ticket_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
         updated_at: row.try_get("updated_at")?,
         resolved_at: row.try_get("resolved_at")?,
         resolution: row.try_get("resolution")?,
+        sla_due: sla_due_from_row(row)?,
+        first_response_at: row.try_get("first_response_at")?,
     })
 }
 
@@ -195,7 +228,8 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await?;
         let attachment_rows = sqlx::query(
-            "SELECT a.message, a.filename, a.content_type, a.size, a.sha256, a.inline, a.omitted
+            "SELECT a.id, a.message, a.filename, a.content_type, a.size, a.sha256, a.inline,
+                    a.content_id, a.omitted
              FROM attachments a JOIN messages m ON m.id = a.message
              WHERE m.ticket = ?1 ORDER BY a.id",
         )
@@ -226,6 +260,8 @@ impl Store for SqliteStore {
             let message: i64 = row.try_get("message")?;
             if let Some(m) = messages.iter_mut().find(|m| m.id == message) {
                 m.attachments.push(AttachmentRecord {
+                    id: row.try_get("id")?,
+                    content_id: row.try_get("content_id")?,
                     filename: row.try_get("filename")?,
                     content_type: row.try_get("content_type")?,
                     size: to_u64(row.try_get("size")?, "attachments")?,
@@ -480,6 +516,18 @@ impl Store for SqliteStore {
         rows.iter().map(ticket_from_row).collect()
     }
 
+    async fn tickets_without_sla(&self, limit: u32) -> Result<Vec<TicketRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE response_due_at IS NULL
+             ORDER BY number LIMIT ?1"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
     async fn submission(&self, ticket: u64) -> Result<Option<SubmissionRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT ticket, organisation, submission_id, machine, contact_outside_organisation,
@@ -539,7 +587,7 @@ impl StoreTx for SqliteTx {
     async fn ticket_state(&mut self, number: u64) -> Result<Option<TicketState>, StoreError> {
         let row = sqlx::query(
             "SELECT number, class, subject, status, sector, requester_email, requester_name,
-                    organisation, locale, resolved_at,
+                    organisation, locale, resolved_at, created_at,
                     (SELECT json_group_array(email) FROM participants p WHERE p.ticket = t.number)
                         AS participants
              FROM tickets t WHERE number = ?1",
@@ -560,6 +608,7 @@ impl StoreTx for SqliteTx {
                 locale: row.try_get("locale")?,
                 resolved_at: row.try_get("resolved_at")?,
                 participants: json_list(row.try_get("participants")?, "participants")?,
+                created_at: row.try_get("created_at")?,
             })
         })
         .transpose()
@@ -595,8 +644,10 @@ impl StoreTx for SqliteTx {
         let row = sqlx::query(
             "INSERT INTO tickets (class, subject, status, category, priority, sector,
                 requester_email, requester_name, organisation, channel, locale, linked_ticket,
-                needs_review, review_reason, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
+                needs_review, review_reason, created_at, updated_at, response_due_at,
+                resolution_due_at, response_risk_at, resolution_risk_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,
+                ?17, ?18, ?19)
              RETURNING number",
         )
         .bind(&t.class)
@@ -614,6 +665,10 @@ impl StoreTx for SqliteTx {
         .bind(t.needs_review)
         .bind(t.review_reason.as_deref())
         .bind(t.created_at)
+        .bind(t.sla_due.map(|d| d.response_due_at))
+        .bind(t.sla_due.map(|d| d.resolution_due_at))
+        .bind(t.sla_due.map(|d| d.response_risk_at))
+        .bind(t.sla_due.map(|d| d.resolution_risk_at))
         .fetch_one(&mut *self.tx)
         .await?;
         to_u64(row.try_get("number")?, "tickets")
@@ -876,6 +931,38 @@ impl StoreTx for SqliteTx {
         .bind(s.machine.as_deref())
         .bind(s.contact_outside_organisation)
         .bind(s.created_at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn record_first_response(&mut self, ticket: u64, at: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tickets SET first_response_at = ?2
+             WHERE number = ?1 AND first_response_at IS NULL",
+        )
+        .bind(to_i64(ticket))
+        .bind(at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_sla_due(
+        &mut self,
+        ticket: u64,
+        due: &crate::sla::DueTimes,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE tickets SET response_due_at = ?2, resolution_due_at = ?3,
+                response_risk_at = ?4, resolution_risk_at = ?5
+             WHERE number = ?1",
+        )
+        .bind(to_i64(ticket))
+        .bind(due.response_due_at)
+        .bind(due.resolution_due_at)
+        .bind(due.response_risk_at)
+        .bind(due.resolution_risk_at)
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn fill_replaces_every_named_placeholder() {
         assert_eq!(
-            fill("Riapribile fino al {date} ({n})", &[("date", "3 dic"), ("n", "1")]),
+            fill(
+                "Riapribile fino al {date} ({n})",
+                &[("date", "3 dic"), ("n", "1")]
+            ),
             "Riapribile fino al 3 dic (1)"
         );
         assert_eq!(fill("{missing} ok", &[]), "{missing} ok");
