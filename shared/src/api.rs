@@ -92,7 +92,7 @@ pub struct TicketSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbSuggestion {
     pub title: String,
-    /// Absolute path on the server, e.g. `/kb/42-stampante-offline`.
+    /// Absolute path on the server, e.g. `/kb/articles/stampante-offline`.
     pub url: String,
     /// A short excerpt, plain text.
     pub excerpt: String,

@@ -399,20 +399,23 @@ has "agent .deb: /etc/ppdesk/agent.toml is a conffile" "$(dpkg-deb -I "$AGENT_DE
 agent_depends="$(dpkg-deb -f "$AGENT_DEB" Depends)"
 echo "agent Depends: $agent_depends"
 has "agent .deb depends on GTK 3 (linked, found by dpkg-shlibdeps)" "$agent_depends" "libgtk-3-0"
-# Every library the binary loads at run time (dlopen: its soname is in the binary as text)
-# must come from a declared dependency: look each one up on this machine.
+# Every library the binary loads at run time must come from a declared dependency. What it
+# links is dpkg-shlibdeps' part ($auto); what it dlopens it only names: find every shared
+# library of this machine whose soname is in the binary's text, and look up its package.
 binary="$WORK/agent-bin"
 dpkg-deb --fsys-tarfile "$AGENT_DEB" | tar -xO ./usr/bin/ppdesk-agent >"$binary"
 needed="$(objdump -p "$binary" | awk '$1 == "NEEDED" { print $2 }')"
-for soname in $(strings "$binary" | grep -oE '^lib[A-Za-z0-9_+-]+\.so\.[0-9]+$' | sort -u); do
-  # What it links is dpkg-shlibdeps' part ($auto); what it only names, it dlopens.
-  grep -qxF "$soname" <<<"$needed" && continue
+ldconfig -p | awk 'NR > 1 && $1 ~ /\.so\.[0-9]+$/ { print $1 }' | sort -u >"$WORK/sonames"
+dlopened="$(grep -a -o -F -f "$WORK/sonames" "$binary" | sort -u | grep -vxF -f <(echo "$needed") || true)"
+echo "agent loads at run time: $(echo $dlopened)"
+has "agent loads EGL at run time (the check below sees dlopen'ed libraries)" "$dlopened" "libEGL.so.1"
+for soname in $dlopened; do
   owner="$(dpkg -S "*/$soname" 2>/dev/null | head -n 1 | cut -d: -f1)"
   if [ -z "$owner" ]; then
-    echo "note: $soname (an alternative the agent may load) is not installed here"
+    fail "agent .deb: the package of $soname" "dpkg -S found none"
     continue
   fi
-  has "agent .deb declares $owner, which provides $soname" "$agent_depends" "$owner"
+  has "agent .deb declares $owner, which provides $soname (dlopen)" "$agent_depends" "$owner"
 done
 server_contents="$(dpkg-deb -c "$SERVER_DEB")"
 for path in ./usr/bin/ppdesk-server ./etc/ppdesk/ppdesk.toml ./usr/lib/systemd/system/ppdesk-server.service \

@@ -682,7 +682,7 @@ mod tests {
         };
         let page = store.queue(&query).await.unwrap();
         assert!(page.search_capped);
-        // The newest 1000 hits still cover every one of the 120 tickets.
+        // The newest hits kept still cover every one of the 120 tickets.
         assert_eq!(page.tickets.len(), 120);
         let rare = QueueQuery {
             text: Some("\"inesistente\""),
