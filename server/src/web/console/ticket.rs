@@ -16,6 +16,7 @@ use super::{
     Fact, Opt, assignable, channel_label, parse_number, priority_label, sla_class, sla_label,
     status_class, status_label, status_text_label, technician, ticket_href, timezone,
 };
+use crate::api::submission::{FormPart, attachment_file};
 use crate::config::size::format_size;
 use crate::console_actions::{ConsoleError, ReplyFile, ReviewChoice, ThreadEvent};
 use crate::merge::MergeRefusal;
@@ -755,14 +756,27 @@ pub async fn reply<S: WebStore>(
 ) -> Result<Response, WebError> {
     let number = parse_number(&number).ok_or(WebError::NotFound)?;
     let body = upload.text("body").unwrap_or_default().to_string();
+    // Named and typed as every upload is (a safe file name, a well-formed media type).
     let files: Vec<ReplyFile> = upload
         .files
         .into_iter()
         .filter(|f| f.field == FILES_FIELD)
-        .map(|f| ReplyFile {
-            filename: bare_filename(&f.filename),
-            content_type: f.content_type,
-            bytes: f.bytes,
+        .enumerate()
+        .map(|(index, f)| {
+            let file = attachment_file(
+                index,
+                FormPart {
+                    name: f.field,
+                    file_name: Some(bare_filename(&f.filename)),
+                    content_type: Some(f.content_type),
+                    bytes: f.bytes,
+                },
+            );
+            ReplyFile {
+                filename: file.filename,
+                content_type: file.content_type,
+                bytes: file.bytes,
+            }
         })
         .collect();
     match web.desk.reply_with_files(number, &body, &files).await {
