@@ -27,6 +27,7 @@ if ! cargo deb --version 2>/dev/null | grep -qx "cargo-deb $CARGO_DEB_VERSION"; 
   # Its own target dir: never the workspace's (a lock held for minutes, a mixed cache).
   CARGO_TARGET_DIR="$HOME/.cache/ppdesk/target-tools" \
     cargo install cargo-deb --locked --version "$CARGO_DEB_VERSION" >&2
+  rm -rf "$HOME/.cache/ppdesk/target-tools"
 fi
 
 mkdir -p "$out_dir"
