@@ -321,6 +321,27 @@ async fn a_merge_moves_the_thread_joins_the_people_and_tells_the_requester_the_n
     let reply = t.desk.ingest(&raw, "test").await.unwrap();
     assert_eq!(reply.ticket, Some(target));
 
+    // So does one that only carries the duplicate's tag (a new mail, not a reply): it neither
+    // lands on the cancelled duplicate nor opens a ticket linked to it.
+    let tagged = MessageBuilder::new()
+        .from("luca.verdi@acme.it")
+        .to("helpdesk@ppdesk.localhost")
+        .subject(format!("Ancora per #Standard# Ticket #[{source}]"))
+        .message_id("tag-only@acme.it")
+        .text_body("Vi scrivo di nuovo per lo stesso problema.")
+        .write_to_vec()
+        .unwrap();
+    let tagged = t.desk.ingest(&tagged, "test").await.unwrap();
+    assert_eq!(tagged.ticket, Some(target));
+    assert_eq!(view(&t, source).await.status, "cancelled");
+    assert!(
+        view(&t, target)
+            .await
+            .messages
+            .iter()
+            .any(|m| m.text_body.contains("di nuovo"))
+    );
+
     // Refusals.
     assert!(matches!(
         t.desk.merge(target, target, &anna(), true).await,

@@ -332,10 +332,16 @@ impl<S: Store> Desk<S> {
         let author = machine_mail::classify(mail);
 
         let tagged = match tag::parse_tag(&mail.subject) {
-            Some(found) => tx.ticket_state(found.number).await?,
+            Some(found) => self.surviving_ticket(tx, found.number).await?,
             None => None,
         };
-        let threaded = self.threaded_ticket(tx, mail).await?;
+        let threaded = match self.threaded_ticket(tx, mail).await? {
+            Some(number) => self
+                .surviving_ticket(tx, number)
+                .await?
+                .map(|state| state.number),
+            None => None,
+        };
         let parties = match &tagged {
             Some(state) => Some(self.parties(tx, state).await?),
             None => None,
@@ -358,7 +364,7 @@ impl<S: Store> Desk<S> {
         if author.is_machine() {
             return Ok(match existing {
                 Some(state) => Plan::Append {
-                    state,
+                    state: Box::new(state),
                     author,
                     new_status: None,
                     reopened: false,
@@ -393,19 +399,19 @@ impl<S: Store> Desk<S> {
                         .unwrap_or(Decision::Unchanged);
                 Ok(match decision {
                     Decision::Unchanged => Plan::Append {
-                        state,
+                        state: Box::new(state),
                         author,
                         new_status: None,
                         reopened: false,
                     },
                     Decision::MoveTo(status) => Plan::Append {
-                        state,
+                        state: Box::new(state),
                         author,
                         new_status: Some(status),
                         reopened: false,
                     },
                     Decision::Reopen => Plan::Append {
-                        state,
+                        state: Box::new(state),
                         author,
                         new_status: Some(TicketStatus::WaitingOnSupport),
                         reopened: true,
@@ -429,6 +435,29 @@ impl<S: Store> Desk<S> {
             // New, or a thread match whose ticket vanished: a new ticket.
             _ => Ok(Plan::Create { linked: None }),
         }
+    }
+
+    /// The ticket `number`, or the one it was merged into: a customer answering the duplicate's
+    /// old mail (by its tag or our signed Message-ID) belongs where its thread went. A merge never
+    /// targets a merged ticket, so one hop is the rule; the bound only guards a hand-edited
+    /// database against a loop.
+    async fn surviving_ticket(
+        &self,
+        tx: &mut S::Tx,
+        number: u64,
+    ) -> Result<Option<TicketState>, StoreError> {
+        const MAX_MERGE_HOPS: usize = 8;
+        let Some(mut state) = tx.ticket_state(number).await? else {
+            return Ok(None);
+        };
+        for _ in 0..MAX_MERGE_HOPS {
+            let Some(into) = state.merged_into else { break };
+            match tx.ticket_state(into).await? {
+                Some(next) => state = next,
+                None => break,
+            }
+        }
+        Ok(Some(state))
     }
 
     /// The ticket named by In-Reply-To/References: our index first, then our signed IDs.
@@ -901,7 +930,8 @@ impl<S: Store> Desk<S> {
 enum Plan {
     Ignore(String),
     Append {
-        state: TicketState,
+        // Boxed: the other variants are small.
+        state: Box<TicketState>,
         author: Author,
         new_status: Option<TicketStatus>,
         reopened: bool,

@@ -409,6 +409,8 @@ pub struct TicketState {
     pub participants: Vec<String>,
     /// When it was opened (what SLA due times count from).
     pub created_at: i64,
+    /// Set when a technician merged this ticket into another one: mail for it goes there.
+    pub merged_into: Option<u64>,
 }
 
 /// One write transaction. Dropped without [`StoreTx::commit`], it rolls back.

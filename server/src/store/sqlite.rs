@@ -587,7 +587,7 @@ impl StoreTx for SqliteTx {
     async fn ticket_state(&mut self, number: u64) -> Result<Option<TicketState>, StoreError> {
         let row = sqlx::query(
             "SELECT number, class, subject, status, sector, requester_email, requester_name,
-                    organisation, locale, resolved_at, created_at,
+                    organisation, locale, resolved_at, created_at, merged_into,
                     (SELECT json_group_array(email) FROM participants p WHERE p.ticket = t.number)
                         AS participants
              FROM tickets t WHERE number = ?1",
@@ -609,6 +609,10 @@ impl StoreTx for SqliteTx {
                 resolved_at: row.try_get("resolved_at")?,
                 participants: json_list(row.try_get("participants")?, "participants")?,
                 created_at: row.try_get("created_at")?,
+                merged_into: row
+                    .try_get::<Option<i64>, _>("merged_into")?
+                    .map(|n| to_u64(n, "tickets"))
+                    .transpose()?,
             })
         })
         .transpose()
