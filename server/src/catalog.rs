@@ -346,11 +346,13 @@ pub fn api_problem(locale: Locale, problem: &ApiProblem) -> String {
     }
 }
 
-/// A calendar date as people of the locale write it.
-pub fn date(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
+/// A moment as people of the locale write it, in the helpdesk's time zone `tz` (the one its
+/// business hours are set in), named, since a mail may be read elsewhere: "12/12/2026 14:00 CET".
+pub fn date(locale: Locale, tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&tz);
     match locale {
-        Locale::It => at.format("%d/%m/%Y %H:%M UTC").to_string(),
-        Locale::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        Locale::It => local.format("%d/%m/%Y %H:%M %Z").to_string(),
+        Locale::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
     }
 }
 

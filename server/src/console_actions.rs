@@ -628,8 +628,12 @@ where
         let locale = locale_from(&state.locale);
         let tag = self.tag_text(&state.class, state.number);
         let reopen_until = self.reopen_window().closes_at(self.now());
-        let text =
-            catalog::resolution_notice(locale, &tag, reason, &catalog::date(locale, reopen_until));
+        let text = catalog::resolution_notice(
+            locale,
+            &tag,
+            reason,
+            &catalog::date(locale, self.config.sla.timezone.0, reopen_until),
+        );
         let subject = self.tagged_subject(&state.class, state.number, &state.subject);
         let message_id = self.signer.mint(state.number);
         let raw = outbound::render(&Draft {

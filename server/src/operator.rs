@@ -110,8 +110,12 @@ impl<S: Store> Desk<S> {
         let locale = locale_from(&state.locale);
         let tag = self.tag_text(&state.class, number);
         let reopen_until = self.reopen_window().closes_at(self.now());
-        let text =
-            catalog::resolution_notice(locale, &tag, reason, &catalog::date(locale, reopen_until));
+        let text = catalog::resolution_notice(
+            locale,
+            &tag,
+            reason,
+            &catalog::date(locale, self.config.sla.timezone.0, reopen_until),
+        );
         let subject = self.tagged_subject(&state.class, number, &state.subject);
         self.queue_mail(
             &mut tx,

@@ -86,9 +86,9 @@ fn language_name(t: &Texts, language: Locale) -> &'static str {
     }
 }
 
-fn date(locale: Locale, at_ms: i64) -> String {
+fn date(locale: Locale, tz: chrono_tz::Tz, at_ms: i64) -> String {
     DateTime::from_timestamp_millis(at_ms)
-        .map(|at| crate::catalog::date(locale, at))
+        .map(|at| super::portal::thread::local_time(locale, tz, at))
         .unwrap_or_default()
 }
 
@@ -143,12 +143,12 @@ pub struct ArticleLink {
 }
 
 impl ArticleLink {
-    fn of(summary: &ArticleSummary, locale: Locale) -> Self {
+    fn of(summary: &ArticleSummary, locale: Locale, tz: chrono_tz::Tz) -> Self {
         Self {
             title: summary.title.clone(),
             href: article_href(&summary.slug),
             category: summary.category.clone(),
-            updated: date(locale, summary.updated_at),
+            updated: date(locale, tz, summary.updated_at),
             internal: summary.visibility == Visibility::Internal,
         }
     }
@@ -226,7 +226,7 @@ async fn home<S: WebStore>(
             })
             .await?
             .iter()
-            .map(|s| ArticleLink::of(s, reader.locale))
+            .map(|s| ArticleLink::of(s, reader.locale, web.desk.config.sla.timezone.0))
             .collect()
     };
     let results_line = if hits.is_empty() {
@@ -282,7 +282,7 @@ async fn category<S: WebStore>(
         })
         .await?
         .iter()
-        .map(|s| ArticleLink::of(s, reader.locale))
+        .map(|s| ArticleLink::of(s, reader.locale, web.desk.config.sla.timezone.0))
         .collect();
     let path = category_href(&name);
     let page = CategoryPage {
@@ -337,7 +337,14 @@ async fn article_page<S: WebStore>(
         category_href: category_href(&article.category),
         updated: fill(
             t.kb.updated_on,
-            &[("date", &date(reader.locale, article.updated_at))],
+            &[(
+                "date",
+                &date(
+                    reader.locale,
+                    web.desk.config.sla.timezone.0,
+                    article.updated_at,
+                ),
+            )],
         ),
         language: language_name(&t, article.language),
         lang_code: article.language.as_str(),
@@ -449,7 +456,7 @@ async fn editor_list<S: WebStore>(
             },
             internal: s.visibility == Visibility::Internal,
             language: language_name(&t, s.language),
-            updated: date(viewer.locale, s.updated_at),
+            updated: date(viewer.locale, web.desk.config.sla.timezone.0, s.updated_at),
             author: s.author.clone().unwrap_or_default(),
         })
         .collect();

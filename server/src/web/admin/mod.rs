@@ -83,9 +83,9 @@ fn role_choices(t: &Texts, current: Role) -> Vec<Choice> {
 }
 
 /// A moment (Unix ms) as the reader reads dates.
-fn when(locale: Locale, at_ms: i64) -> String {
+fn when(locale: Locale, tz: chrono_tz::Tz, at_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|at| crate::catalog::date(locale, at))
+        .map(|at| crate::catalog::date(locale, tz, at))
         .unwrap_or_default()
 }
 
@@ -125,7 +125,13 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_shown_in_the_reader_language() {
-        assert_eq!(when(Locale::En, 0), "1970-01-01 00:00 UTC");
+    fn dates_are_shown_in_the_reader_language_and_the_helpdesk_time_zone() {
+        let rome = chrono_tz::Europe::Rome;
+        assert_eq!(when(Locale::En, rome, 0), "1970-01-01 01:00 CET");
+        // 1 July 2026 12:00 UTC, summer time.
+        assert_eq!(
+            when(Locale::It, rome, 1_782_907_200_000),
+            "01/07/2026 14:00 CEST"
+        );
     }
 }

@@ -96,11 +96,19 @@ async fn tokens_page<S: WebStore>(
                 .map(|token| TokenRow {
                     id: token.id,
                     label: token.label.unwrap_or_default(),
-                    created: when(viewer.locale, token.created_at),
+                    created: when(
+                        viewer.locale,
+                        web.desk.config.sla.timezone.0,
+                        token.created_at,
+                    ),
                     status: match token.revoked_at {
-                        Some(at) => {
-                            fill(t.admin.token_revoked, &[("date", &when(viewer.locale, at))])
-                        }
+                        Some(at) => fill(
+                            t.admin.token_revoked,
+                            &[(
+                                "date",
+                                &when(viewer.locale, web.desk.config.sla.timezone.0, at),
+                            )],
+                        ),
                         None => t.admin.token_active.to_string(),
                     },
                     revoked: token.revoked_at.is_some(),

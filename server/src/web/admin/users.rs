@@ -178,7 +178,7 @@ async fn users_page<S: WebStore>(
             active: listing.user.active,
             last_seen: listing
                 .last_seen_at
-                .map(|at| when(viewer.locale, at))
+                .map(|at| when(viewer.locale, web.desk.config.sla.timezone.0, at))
                 .unwrap_or_else(|| t.admin.never.to_string()),
             email: listing.user.email,
         })
