@@ -176,6 +176,13 @@ pub fn check_draft(draft: UserDraft) -> Result<UserDraft, UserProblem> {
     })
 }
 
+/// Whether another password-reset mail may go to an address that was sent `sent_last_hour`
+/// of them in the past hour, under a limit of `per_hour`: the "forgot password" form takes any
+/// address, so without a limit anyone could flood a user's mailbox from it.
+pub fn may_send_reset_mail(sent_last_hour: u32, per_hour: u32) -> bool {
+    sent_last_hour < per_hour
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +252,15 @@ mod tests {
             check_draft(long),
             Err(UserProblem::BadName { .. })
         ));
+    }
+
+    #[test]
+    fn reset_mails_stop_at_the_hourly_limit() {
+        assert!(may_send_reset_mail(0, 3));
+        assert!(may_send_reset_mail(2, 3));
+        assert!(!may_send_reset_mail(3, 3));
+        assert!(!may_send_reset_mail(9, 3));
+        assert!(may_send_reset_mail(0, 1));
+        assert!(!may_send_reset_mail(1, 1));
     }
 }

@@ -381,6 +381,38 @@ fn a_reset_link_is_mailed_and_works_once() {
 }
 
 #[test]
+fn reset_mails_to_one_address_stop_at_the_hourly_limit() {
+    let desk = desk("reset_mails_per_hour = 2\n");
+    let server = desk.serve("web-auth-reset-limit");
+    let mut client = WebClient::new(server.addr());
+    let before = desk.spool_names();
+
+    // Four requests, four identical answers: the page never tells that the limit was reached.
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let csrf = client.csrf("/password/forgot");
+        let answer = client.post_form("/password/forgot", &[("email", MARIO), ("_csrf", &csrf)]);
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        answers.push(element_text(&answer.text(), "forgot-sent").expect("confirmation"));
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
+    wait_for(Duration::from_secs(15), || {
+        (desk.spool_since(&before).len() >= 2).then_some(())
+    })
+    .expect("two reset mails in the spool");
+    // Give a third, wrongly sent mail the time to show up too.
+    std::thread::sleep(Duration::from_millis(1500));
+    let mails = desk.spool_since(&before);
+    assert_eq!(
+        mails.len(),
+        2,
+        "{:?}",
+        mails.iter().map(|m| &m.to).collect::<Vec<_>>()
+    );
+    assert!(mails.iter().all(|m| m.to == [MARIO]));
+}
+
+#[test]
 fn customers_are_kept_out_of_the_console_and_the_admin_pages() {
     let desk = desk("");
     let server = desk.serve("web-auth-roles");

@@ -7,7 +7,7 @@ use crate::store::accounts::{Accounts, NewUser, UserChange, UserInsert, UserList
 use crate::store::{NewOutbound, Store, StoreError, StoreTx};
 
 use super::password::{self, HashError, PasswordProblem};
-use super::{Role, UserDraft, UserProblem, check_draft};
+use super::{Role, UserDraft, UserProblem, check_draft, may_send_reset_mail};
 
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -210,8 +210,8 @@ impl<S: Store + Accounts> Desk<S> {
     }
 
     /// Mails an active user a one-time link to choose a new password (through the outbox).
-    /// Returns false, sending nothing, when no active user has this address: callers answer
-    /// the same either way.
+    /// Returns false, sending nothing, when no active user has this address or it already had
+    /// `reset_mails_per_hour` links in the past hour: callers answer the same either way.
     pub async fn send_password_reset(
         &self,
         email: &str,
@@ -223,8 +223,16 @@ impl<S: Store + Accounts> Desk<S> {
         if !user.active {
             return Ok(false);
         }
-        let token = crate::web::auth::random_token();
         let now = self.now_ms();
+        let sent_last_hour = self
+            .store
+            .password_resets_since(user.id, now - 3_600_000)
+            .await?;
+        if !may_send_reset_mail(sent_last_hour, self.config.web.reset_mails_per_hour) {
+            tracing::warn!(user = %user.email, sent_last_hour, "password reset mail not sent: hourly limit");
+            return Ok(false);
+        }
+        let token = crate::web::auth::random_token();
         let hours = self.config.web.reset_link_hours;
         self.store
             .insert_password_reset(

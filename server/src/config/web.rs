@@ -32,6 +32,9 @@ pub struct WebConfig {
     pub login_max_lockout_secs: u64,
     /// Hours a password-reset link stays usable.
     pub reset_link_hours: u32,
+    /// Reset mails one address may be sent per hour: more requests get the same answer on the
+    /// page, but no mail (so nobody can flood a mailbox from the "forgot password" form).
+    pub reset_mails_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -45,6 +48,7 @@ impl Default for WebConfig {
             login_lockout_secs: 60,
             login_max_lockout_secs: 3600,
             reset_link_hours: 2,
+            reset_mails_per_hour: 3,
         }
     }
 }
@@ -142,6 +146,12 @@ pub(super) fn problems(config: &Config) -> Vec<(String, String)> {
                 "{} is shorter than web.login_lockout_secs ({})",
                 w.login_max_lockout_secs, w.login_lockout_secs
             ),
+        );
+    }
+    if w.reset_mails_per_hour == 0 || w.reset_mails_per_hour > 100 {
+        push(
+            "reset_mails_per_hour",
+            format!("{} is out of range (1 to 100)", w.reset_mails_per_hour),
         );
     }
     if w.reset_link_hours == 0 || w.reset_link_hours > 24 * 7 {

@@ -176,6 +176,12 @@ pub trait Accounts: Send + Sync + 'static {
         created_at: i64,
         expires_at: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// How many reset links were made for `user` at or after `since` (used or not).
+    fn password_resets_since(
+        &self,
+        user: i64,
+        since: i64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
     /// The (active) user of an unused, unexpired reset link, without using it up.
     fn password_reset_user(
         &self,

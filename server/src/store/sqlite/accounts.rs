@@ -256,6 +256,17 @@ impl Accounts for SqliteStore {
         Ok(())
     }
 
+    async fn password_resets_since(&self, user: i64, since: i64) -> Result<u32, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM password_resets WHERE user = ?1 AND created_at >= ?2",
+        )
+        .bind(user)
+        .bind(since)
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     async fn password_reset_user(
         &self,
         token_sha256: &str,
