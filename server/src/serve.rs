@@ -1,5 +1,5 @@
-//! The long-running server: HTTP, the outbox worker, and the mail intakes (IMAP mailbox, LMTP),
-//! until a shutdown signal. Then it drains: no new work is accepted, what is in flight finishes
+//! The long-running server: HTTP, the outbox worker, the search indexer and the mail intakes
+//! (IMAP mailbox, LMTP), until a shutdown signal. Then it drains: no new work is accepted, what is in flight finishes
 //! (a batch being committed, a delivery round, an LMTP transaction), and it returns.
 
 use std::future::Future;
@@ -15,10 +15,13 @@ use crate::desk::Desk;
 use crate::outbox::{self, RetryPolicy, Transport};
 use crate::sent_journal::SentJournal;
 use crate::store::Store;
+use crate::store::console::{Console, INDEX_BATCH};
 
 /// How long the worker sleeps at most between looks at the outbox, so mail queued by another
 /// process (an MTA pipe running `ingest`) goes out without a wake-up call.
 const MAX_IDLE: Duration = Duration::from_secs(2);
+/// How often the search indexer looks for messages stored since its last round.
+const INDEX_EVERY: Duration = Duration::from_secs(1);
 /// How long draining may take before the remaining tasks are abandoned.
 const DRAIN_LIMIT: Duration = Duration::from_secs(20);
 
@@ -60,6 +63,10 @@ pub async fn run<S: crate::web::WebStore, T: Transport + 'static>(
     tasks.push((
         "outbox worker",
         tokio::spawn(outbox_worker(desk.clone(), transport, stop_rx.clone())),
+    ));
+    tasks.push((
+        "search indexer",
+        tokio::spawn(search_indexer(desk.clone(), stop_rx.clone())),
     ));
     if let Some(imap) = desk.config.imap.clone() {
         tasks.push((
@@ -115,6 +122,38 @@ pub async fn run<S: crate::web::WebStore, T: Transport + 'static>(
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Adds the messages ingest queued to the console's full-text index, a batch per transaction,
+/// so the mail intake never pays for it (a search also catches up first, so none is missed).
+async fn search_indexer<S: Store + Console>(desk: Arc<Desk<S>>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let mut indexed = 0u64;
+        loop {
+            match desk.store.index_queued_messages(INDEX_BATCH).await {
+                Ok(0) => break,
+                Ok(n) => {
+                    indexed += n;
+                    // Between batches the writer is free for ingest.
+                    tokio::task::yield_now().await;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "indexing messages for search failed; retrying");
+                    break;
+                }
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+        if indexed > 0 {
+            tracing::debug!(indexed, "messages indexed for search");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(INDEX_EVERY) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
 }
 
 /// The delivery journal's file in the data directory ([`SentJournal`]).

@@ -71,6 +71,10 @@ pub struct QueuePage {
 /// pages enough for a search; one matching more says so and asks for more words.
 pub const SEARCH_CANDIDATES: u32 = 400;
 
+/// Queued messages indexed per transaction: large enough that FTS5 merges few segments, small
+/// enough that ingest never waits long for the writer.
+pub const INDEX_BATCH: u32 = 1_000;
+
 /// Tickets in one sector and status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCount {
@@ -144,6 +148,14 @@ pub trait Console: Send + Sync + 'static {
         &self,
         number: u64,
     ) -> impl Future<Output = Result<Option<ConsoleFacts>, StoreError>> + Send;
+
+    /// Adds up to `batch` of the messages stored since the last call to the full-text index,
+    /// oldest first, in one transaction; returns how many it took off the queue (0: the index
+    /// is complete). Ingest only queues a message, so its intake never waits for the index.
+    fn index_queued_messages(
+        &self,
+        batch: u32,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// The console's writes, inside the desk's transaction (so the mail they cause is queued

@@ -12,8 +12,8 @@ use super::*;
 use crate::queue_filter::{Cursor, StatusFilter};
 use crate::sla::sql::OPEN_STATUSES;
 use crate::store::console::{
-    AssigneeScope, Console, ConsoleCounts, ConsoleFacts, ConsoleState, ConsoleTx, QueueCount,
-    QueuePage, QueueQuery, SEARCH_CANDIDATES, StaffMember,
+    AssigneeScope, Console, ConsoleCounts, ConsoleFacts, ConsoleState, ConsoleTx, INDEX_BATCH,
+    QueueCount, QueuePage, QueueQuery, SEARCH_CANDIDATES, StaffMember,
 };
 
 /// A bound value of a dynamically built query.
@@ -237,6 +237,43 @@ impl Console for SqliteStore {
             .collect()
     }
 
+    async fn index_queued_messages(&self, batch: u32) -> Result<u64, StoreError> {
+        // A look through a reader first: an empty queue (the usual case) never waits for the
+        // writer, which ingest may be holding.
+        let queued: Option<i64> = sqlx::query_scalar("SELECT id FROM messages_fts_queue LIMIT 1")
+            .fetch_optional(&self.reader)
+            .await?;
+        if queued.is_none() {
+            return Ok(0);
+        }
+        let mut tx = self.writer.begin().await?;
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT max(id) FROM (SELECT id FROM messages_fts_queue ORDER BY id LIMIT ?1)",
+        )
+        .bind(i64::from(batch.max(1)))
+        .fetch_one(&mut *tx)
+        .await?;
+        let Some(last) = last else {
+            return Ok(0);
+        };
+        // The kinds the migrations' triggers index; the message's text and kind as they are
+        // now (an update while queued needs no index work).
+        sqlx::query(
+            "INSERT INTO messages_fts (rowid, text_body)
+             SELECT m.id, m.text_body FROM messages_fts_queue q JOIN messages m ON m.id = q.id
+             WHERE q.id <= ?1 AND m.kind IN ('customer', 'technician', 'reply', 'note')",
+        )
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+        let taken = sqlx::query("DELETE FROM messages_fts_queue WHERE id <= ?1")
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(taken.rows_affected())
+    }
+
     async fn console_facts(&self, number: u64) -> Result<Option<ConsoleFacts>, StoreError> {
         let Some(row) =
             sqlx::query("SELECT merged_into, contact_phone FROM tickets WHERE number = ?1")
@@ -272,6 +309,8 @@ impl SqliteStore {
     /// first from its index and cut at [`SEARCH_CANDIDATES`] (one more is read to tell whether
     /// there were more).
     async fn search_hits(&self, fts: &str) -> Result<SearchHits, StoreError> {
+        // Messages stored since `serve` last indexed: a search never misses what is stored.
+        while self.index_queued_messages(INDEX_BATCH).await? > 0 {}
         let over = i64::from(SEARCH_CANDIDATES) + 1;
         let mut capped = false;
         let mut lists = Vec::with_capacity(2);
@@ -654,6 +693,126 @@ mod tests {
         }
         assert!(search("\"stamp\"*").await.contains(&10005));
         assert!(search("\"preso\" \"carico\"").await.is_empty());
+    }
+
+    /// Ids the raw full-text index holds for `word` (no catching up, unlike a search).
+    async fn indexed(store: &SqliteStore, word: &str) -> Vec<i64> {
+        sqlx::query_scalar("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1")
+            .bind(word)
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn queued(store: &SqliteStore) -> Vec<i64> {
+        sqlx::query_scalar("SELECT id FROM messages_fts_queue ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn stored_messages_wait_in_a_queue_for_the_index_and_edits_meanwhile_keep_it_sound() {
+        let (_dir, store) = populated().await;
+        let mut tx = store.begin().await.unwrap();
+        let plotter = tx
+            .insert_message(&message(
+                10005,
+                "customer",
+                "Il plotter perde inchiostro",
+                NOW,
+            ))
+            .await
+            .unwrap();
+        let gone = tx
+            .insert_message(&message(10006, "note", "Scanner da sostituire", NOW))
+            .await
+            .unwrap();
+        let edited = tx
+            .insert_message(&message(10007, "technician", "Bozza di risposta", NOW))
+            .await
+            .unwrap();
+        let boilerplate = tx
+            .insert_message(&message(10008, "acknowledgement", "Presa in carico", NOW))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Queued (boilerplate is not), not indexed yet.
+        assert_eq!(queued(&store).await, vec![plotter, gone, edited]);
+        assert!(indexed(&store, "plotter").await.is_empty());
+
+        // Deleted or edited while queued: no 'delete' reaches FTS5 for a row it never had.
+        sqlx::query("DELETE FROM messages WHERE id = ?1")
+            .bind(gone)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("UPDATE messages SET text_body = 'Risposta definitiva' WHERE id = ?1")
+            .bind(edited)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(queued(&store).await, vec![plotter, edited]);
+
+        // One batch at a time, oldest first.
+        assert_eq!(store.index_queued_messages(1).await.unwrap(), 1);
+        assert_eq!(indexed(&store, "plotter").await, vec![plotter]);
+        assert_eq!(store.index_queued_messages(100).await.unwrap(), 1);
+        assert_eq!(store.index_queued_messages(100).await.unwrap(), 0);
+        assert!(queued(&store).await.is_empty());
+        assert_eq!(indexed(&store, "definitiva").await, vec![edited]);
+        assert!(indexed(&store, "bozza").await.is_empty());
+        assert!(indexed(&store, "scanner").await.is_empty());
+
+        // Once indexed, an edit and a delete go through the index.
+        sqlx::query("UPDATE messages SET text_body = 'Plotter sostituito' WHERE id = ?1")
+            .bind(edited)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM messages WHERE id = ?1")
+            .bind(plotter)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(indexed(&store, "plotter").await, vec![edited]);
+        assert!(indexed(&store, "definitiva").await.is_empty());
+        // FTS5 compares its index with the messages table and fails on any difference; the
+        // table then holds only indexed kinds (boilerplate is left out of the index by design).
+        sqlx::query("DELETE FROM messages WHERE id = ?1")
+            .bind(boilerplate)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+            .execute(store.pool())
+            .await
+            .expect("the full-text index matches the messages");
+
+        // A search catches up first: what was stored a moment ago is found.
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_message(&message(10009, "customer", "Il fax non riceve", NOW))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let query = QueueQuery {
+            sector: None,
+            status: StatusFilter::All,
+            priority: None,
+            sla: None,
+            assignee: AssigneeScope::Anyone,
+            needs_review: false,
+            text: Some("\"fax\""),
+            after: None,
+            now_ms: NOW,
+            limit: 50,
+        };
+        let page = store.queue(&query).await.unwrap();
+        assert_eq!(
+            page.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),
+            vec![10009]
+        );
+        assert!(queued(&store).await.is_empty());
     }
 
     #[tokio::test]
