@@ -1,6 +1,7 @@
 //! The long-running server: HTTP, the outbox worker, the search indexer and the mail intakes
-//! (IMAP mailbox, LMTP), until a shutdown signal. Then it drains: no new work is accepted, what is in flight finishes
-//! (a batch being committed, a delivery round, an LMTP transaction), and it returns.
+//! (IMAP mailbox, LMTP), until a shutdown signal. Then it drains: no new work is accepted, what
+//! is in flight finishes (a batch being committed, a delivery round, an LMTP transaction), and
+//! it returns.
 
 use std::future::Future;
 use std::net::SocketAddr;

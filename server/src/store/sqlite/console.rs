@@ -704,6 +704,15 @@ mod tests {
             .unwrap()
     }
 
+    /// Runs `sql` with the message id `id` bound as ?1, as a hand edit of the table would.
+    async fn edit(store: &SqliteStore, sql: &str, id: i64) {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .bind(id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+
     async fn queued(store: &SqliteStore) -> Vec<i64> {
         sqlx::query_scalar("SELECT id FROM messages_fts_queue ORDER BY id")
             .fetch_all(store.pool())
@@ -742,16 +751,13 @@ mod tests {
         assert!(indexed(&store, "plotter").await.is_empty());
 
         // Deleted or edited while queued: no 'delete' reaches FTS5 for a row it never had.
-        sqlx::query("DELETE FROM messages WHERE id = ?1")
-            .bind(gone)
-            .execute(store.pool())
-            .await
-            .unwrap();
-        sqlx::query("UPDATE messages SET text_body = 'Risposta definitiva' WHERE id = ?1")
-            .bind(edited)
-            .execute(store.pool())
-            .await
-            .unwrap();
+        edit(&store, "DELETE FROM messages WHERE id = ?1", gone).await;
+        edit(
+            &store,
+            "UPDATE messages SET text_body = 'Risposta definitiva' WHERE id = ?1",
+            edited,
+        )
+        .await;
         assert_eq!(queued(&store).await, vec![plotter, edited]);
 
         // One batch at a time, oldest first.
@@ -765,25 +771,18 @@ mod tests {
         assert!(indexed(&store, "scanner").await.is_empty());
 
         // Once indexed, an edit and a delete go through the index.
-        sqlx::query("UPDATE messages SET text_body = 'Plotter sostituito' WHERE id = ?1")
-            .bind(edited)
-            .execute(store.pool())
-            .await
-            .unwrap();
-        sqlx::query("DELETE FROM messages WHERE id = ?1")
-            .bind(plotter)
-            .execute(store.pool())
-            .await
-            .unwrap();
+        edit(
+            &store,
+            "UPDATE messages SET text_body = 'Plotter sostituito' WHERE id = ?1",
+            edited,
+        )
+        .await;
+        edit(&store, "DELETE FROM messages WHERE id = ?1", plotter).await;
         assert_eq!(indexed(&store, "plotter").await, vec![edited]);
         assert!(indexed(&store, "definitiva").await.is_empty());
         // FTS5 compares its index with the messages table and fails on any difference; the
         // table then holds only indexed kinds (boilerplate is left out of the index by design).
-        sqlx::query("DELETE FROM messages WHERE id = ?1")
-            .bind(boilerplate)
-            .execute(store.pool())
-            .await
-            .unwrap();
+        edit(&store, "DELETE FROM messages WHERE id = ?1", boilerplate).await;
         sqlx::query("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
             .execute(store.pool())
             .await
