@@ -662,18 +662,7 @@ mod tests {
         let search = |text: &'static str| {
             let store = store.clone();
             async move {
-                let query = QueueQuery {
-                    sector: None,
-                    status: StatusFilter::All,
-                    priority: None,
-                    sla: None,
-                    assignee: AssigneeScope::Anyone,
-                    needs_review: false,
-                    text: Some(text),
-                    after: None,
-                    now_ms: NOW,
-                    limit: 50,
-                };
+                let query = search_query(text, 50);
                 let page = store.queue(&query).await.unwrap();
                 assert!(!page.search_capped);
                 page.tickets.iter().map(|t| t.number).collect::<Vec<_>>()
@@ -693,6 +682,22 @@ mod tests {
         }
         assert!(search("\"stamp\"*").await.contains(&10005));
         assert!(search("\"preso\" \"carico\"").await.is_empty());
+    }
+
+    /// A text search over every ticket, whatever its status, sector or assignee.
+    fn search_query(text: &str, limit: u32) -> QueueQuery<'_> {
+        QueueQuery {
+            sector: None,
+            status: StatusFilter::All,
+            priority: None,
+            sla: None,
+            assignee: AssigneeScope::Anyone,
+            needs_review: false,
+            text: Some(text),
+            after: None,
+            now_ms: NOW,
+            limit,
+        }
     }
 
     /// Ids the raw full-text index holds for `word` (no catching up, unlike a search).
@@ -794,18 +799,7 @@ mod tests {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let query = QueueQuery {
-            sector: None,
-            status: StatusFilter::All,
-            priority: None,
-            sla: None,
-            assignee: AssigneeScope::Anyone,
-            needs_review: false,
-            text: Some("\"fax\""),
-            after: None,
-            now_ms: NOW,
-            limit: 50,
-        };
+        let query = search_query("\"fax\"", 50);
         let page = store.queue(&query).await.unwrap();
         assert_eq!(
             page.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),
@@ -826,18 +820,7 @@ mod tests {
                 .unwrap();
         }
         tx.commit().await.unwrap();
-        let query = QueueQuery {
-            sector: None,
-            status: StatusFilter::All,
-            priority: None,
-            sla: None,
-            assignee: AssigneeScope::Anyone,
-            needs_review: false,
-            text: Some("\"ovunque\""),
-            after: None,
-            now_ms: NOW,
-            limit: 200,
-        };
+        let query = search_query("\"ovunque\"", 200);
         let page = store.queue(&query).await.unwrap();
         assert!(page.search_capped);
         // The newest hits kept still cover every one of the 120 tickets.
@@ -943,18 +926,7 @@ mod tests {
         assert_eq!(facts.merged_from, vec![10003]);
         assert_eq!(facts.contact_phone.as_deref(), Some("+39 0881 666679"));
         assert_eq!(store.console_facts(99999).await.unwrap(), None);
-        let query = QueueQuery {
-            sector: None,
-            status: StatusFilter::All,
-            priority: None,
-            sla: None,
-            assignee: AssigneeScope::Anyone,
-            needs_review: false,
-            text: Some("\"scartata\""),
-            after: None,
-            now_ms: NOW,
-            limit: 10,
-        };
+        let query = search_query("\"scartata\"", 10);
         let found: Vec<u64> = store
             .queue(&query)
             .await
